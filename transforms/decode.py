@@ -1,0 +1,82 @@
+"""Bytes in, text out: decide whether an input is a text document and decode it.
+
+The decoded string is kept verbatim (newlines included) because every span offset in the
+warehouse indexes into it. Anything that is not text gets a `RejectedInput` with a reason.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+# File signatures of common binary formats that scrapers save under a text name.
+_BINARY_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"%PDF": "PDF document",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip data",
+    b"\x7fELF": "ELF executable",
+}
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class RejectedInput(Exception):
+    """An input that cannot become a document; `reason` is short and machine-readable."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+
+
+def content_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def doc_id_for(text: str) -> str:
+    """Documents are identified by their decoded text, so re-encoded copies are one document."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def decode_text(data: bytes) -> DecodedText:
+    """Decode bytes of a text document, or raise RejectedInput (empty, binary, undecodable)."""
+    if not data.strip():
+        raise RejectedInput("empty", f"{len(data)} bytes, no text")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(encoding, errors="strict"), encoding)
+    for magic, what in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise RejectedInput("binary", f"content is {what}")
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise RejectedInput("undecodable", "no text encoding fits the bytes")
+    return _checked(str(best), best.encoding)
+
+
+def _checked(text: str, encoding: str) -> DecodedText:
+    # Control characters other than whitespace mean binary content decoded by accident.
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > max(2, len(sample) // 100):
+        raise RejectedInput("binary", f"{controls} control characters in the first {len(sample)} characters")
+    if not text.strip():
+        raise RejectedInput("empty", "only whitespace after decoding")
+    return DecodedText(text, encoding)

@@ -1,0 +1,180 @@
+"""Analyse a batch of decoded documents into the document tables.
+
+One `nlp.pipe` call covers every article block (title, subtitle, body) of the batch, so spaCy
+batches across documents. The model comes in as an argument: this module never loads one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+import polars as pl
+
+from transforms import schema
+from transforms.blocks import Block, segment_blocks
+from transforms.entities import RawMention, clean_span, entity_id_for, link_mentions
+from transforms.quotes import extract_quotes
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A decoded input, ready for analysis."""
+
+    doc_id: str
+    source_path: str
+    format: str
+    encoding: str
+    raw_text: str
+    content_sha256: str
+    ingested_at: datetime
+
+
+@dataclass
+class ArticleBlock:
+    block_id: str
+    kind: str
+    char_start: int
+    char_end: int
+    doc: object  # spacy.tokens.Doc over raw_text[char_start:char_end]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    sentence_id: str
+    block_id: str
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    mention_id: str
+    sentence_id: str
+    char_start: int
+    char_end: int
+    text: str
+    label: str
+    entity_id: str
+    canonical: str
+
+
+@dataclass
+class AnalysedDocument:
+    """Everything the quote extractor needs to know about one document."""
+
+    doc_id: str
+    raw_text: str
+    blocks: list[Block]
+    article: list[ArticleBlock] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.char_start <= offset < s.char_end:
+                return s
+        return None
+
+
+def block_id_for(doc_id: str, position: int) -> str:
+    return f"{doc_id}-b{position:04d}"
+
+
+def analyse_batch(
+    documents: Iterable[SourceDocument],
+    nlp,
+    *,
+    run_id: str,
+    recurring: frozenset[str] = frozenset(),
+    batch_size: int = 64,
+) -> dict[str, pl.DataFrame]:
+    """Segment, parse and extract; returns one DataFrame per document table plus `entities`."""
+    documents = list(documents)
+    analysed = [
+        AnalysedDocument(d.doc_id, d.raw_text, segment_blocks(d.raw_text, recurring=recurring))
+        for d in documents
+    ]
+    jobs = [
+        (a, b) for a in analysed for b in a.blocks if b.kind in schema.ARTICLE_KINDS
+    ]
+    texts = (b.text for _, b in jobs)
+    for (a, b), spacy_doc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
+        a.article.append(
+            ArticleBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end, spacy_doc)
+        )
+    for a in analysed:
+        _add_sentences_and_mentions(a)
+
+    rows = {name: [] for name in ("documents", "blocks", "sentences", "entity_mentions", "quotes")}
+    for d, a in zip(documents, analysed):
+        title = next((b.text for b in a.blocks if b.kind == "title"), None)
+        rows["documents"].append(dict(
+            doc_id=d.doc_id, source_path=d.source_path, format=d.format, encoding=d.encoding, title=title,
+            raw_text=d.raw_text, n_chars=len(d.raw_text), content_sha256=d.content_sha256,
+            ingested_at=d.ingested_at, run_id=run_id,
+        ))
+        rows["blocks"].extend(
+            dict(doc_id=a.doc_id, block_id=block_id_for(a.doc_id, b.position), position=b.position,
+                 kind=b.kind, reason=b.reason, char_start=b.char_start, char_end=b.char_end, text=b.text)
+            for b in a.blocks
+        )
+        rows["sentences"].extend(
+            dict(doc_id=a.doc_id, sentence_id=s.sentence_id, block_id=s.block_id, char_start=s.char_start,
+                 char_end=s.char_end, text=a.raw_text[s.char_start:s.char_end])
+            for s in a.sentences
+        )
+        rows["entity_mentions"].extend(
+            dict(doc_id=a.doc_id, mention_id=m.mention_id, sentence_id=m.sentence_id, char_start=m.char_start,
+                 char_end=m.char_end, text=m.text, label=m.label, entity_id=m.entity_id)
+            for m in a.mentions
+        )
+        for i, q in enumerate(extract_quotes(a)):
+            rows["quotes"].append(dict(doc_id=a.doc_id, quote_id=f"{a.doc_id}-q{i:03d}", **q))
+
+    tables = {name: schema.TABLES[name].frame(r) for name, r in rows.items()}
+    tables["entities"] = entities_from_mentions(analysed)
+    return tables
+
+
+def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
+    raw: list[RawMention] = []
+    for block in a.article:
+        for i, sent in enumerate(block.doc.sents):
+            text = sent.text.strip()
+            if not text:
+                continue
+            start = block.char_start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            sentence = Sentence(f"{block.block_id}-s{i:03d}", block.block_id, start, start + len(text))
+            a.sentences.append(sentence)
+            for ent in sent.ents:
+                if ent.label_ not in schema.ENTITY_LABELS:
+                    continue
+                span = clean_span(a.raw_text, block.char_start + ent.start_char, block.char_start + ent.end_char)
+                if span:
+                    raw.append(RawMention(*span, a.raw_text[span[0]:span[1]], ent.label_, sentence.sentence_id))
+    for i, m in enumerate(link_mentions(a.raw_text, raw)):
+        a.mentions.append(Mention(
+            f"{m.sentence_id}-m{i:03d}", m.sentence_id, m.char_start, m.char_end, m.text, m.label,
+            entity_id_for(m.label, m.canonical), m.canonical,
+        ))
+
+
+def entities_from_mentions(analysed: list[AnalysedDocument]) -> pl.DataFrame:
+    """One row per entity id in the batch; the warehouse merges these with what it already holds."""
+    by_id: dict[str, dict] = {}
+    for a in analysed:
+        for m in a.mentions:
+            e = by_id.setdefault(m.entity_id, dict(
+                entity_id=m.entity_id, name=m.canonical, label=m.label, aliases=set(), docs=set(), n=0))
+            if len(m.canonical) > len(e["name"]):
+                e["name"] = m.canonical
+            e["aliases"].add(m.text)
+            e["docs"].add(a.doc_id)
+            e["n"] += 1
+    rows = [
+        dict(entity_id=e["entity_id"], name=e["name"], label=e["label"],
+             aliases=sorted(e["aliases"] - {e["name"]}), n_documents=len(e["docs"]), n_mentions=e["n"])
+        for e in sorted(by_id.values(), key=lambda e: e["entity_id"])
+    ]
+    return schema.ENTITIES.frame(rows)
