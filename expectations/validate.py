@@ -64,12 +64,19 @@ class ValidationReport:
         return VALIDATION_RESULTS.frame([dict(run_id=run_id, **o.__dict__) for o in self.outcomes])
 
 
+def _quiet_gx_loggers() -> None:
+    # Some GX modules pin their own logger to INFO, so the parent's level is not enough.
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("great_expectations"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def validate_frames(frames: dict[str, pl.DataFrame]) -> ValidationReport:
     """Validate each frame against the suite of the same name."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    _quiet_gx_loggers()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas("staged")

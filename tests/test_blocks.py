@@ -199,3 +199,38 @@ def test_long_single_line_is_fast():
     blocks = segment_blocks(raw)
     assert time.perf_counter() - t0 < 5
     assert len(blocks) == 1 and blocks[0].char_end == len(raw.rstrip())
+
+
+def test_news_prose_about_donations_is_not_an_appeal():
+    raw = ARTICLE.split("Additional reporting")[0] + (
+        "The mayor said the port authority would make a contribution to the cost but would not "
+        "become a member of the new flood board, which is due to meet for the first time in June.\n\n"
+        "Work on the first section of the barrier is expected to start in the autumn, officials said, "
+        "once the final designs have been approved by the regional planning office.\n")
+    blocks = segment_blocks(raw)
+    assert kind_of(blocks, "The mayor said") == "body"
+    assert kind_of(blocks, "Work on the first section") == "body"
+
+
+def test_lede_with_attribution_is_body_not_subtitle():
+    raw = ("Port Strike Enters Second Week\n\n"
+           "Dock workers extended their strike on Monday, the union said.\n\n"
+           + "\n\n".join(ARTICLE.splitlines()[6:14]))
+    blocks = segment_blocks(raw)
+    assert blocks[0].kind == "title"
+    assert blocks[1].kind == "body"
+
+
+def test_whole_page_navigation_and_cookie_notice():
+    nav = "\n".join(["Home", "World", "Politics", "Business", "Sport", "Weather", "Sign in", "Search"])
+    cookie = ("We use cookies to give you the best experience on our website. By continuing to browse "
+              "you consent to our use of cookies and similar technologies as described in our policy.")
+    footer = "\n".join(["About us", "Contact", "Terms of use", "Privacy policy", "© 2024 Example Media"])
+    raw = nav + "\n" + ARTICLE + "\n" + footer + "\n" + cookie + "\n"
+    blocks = segment_blocks(raw)
+    check_invariants(raw, blocks)
+    assert all(b.kind == "boilerplate" for b in blocks[:8])
+    assert kind_of(blocks, "Harbour Council") == "title"
+    assert kind_of(blocks, "Engineers had warned") == "body"
+    assert kind_of(blocks, "We use cookies") == "boilerplate"
+    assert all(b.kind == "boilerplate" for b in blocks[-6:])

@@ -15,7 +15,9 @@ The typing uses signals that hold for news text in general, in this order:
 3. Prose quality in the jusText manner (Pomikálek 2011): length and stopword density classify a
    block as good / near-good / short / bad, and the article body is the highest-scoring contiguous
    run of blocks (maximum subarray), which cuts navigation, teaser lists and footers of whole-page
-   text while keeping short subheadings and one-line quotes that sit inside the article.
+   text while keeping short subheadings and one-line quotes that sit inside the article. The
+   stopword list is English unless the document's prose clearly fits another language's list
+   (spaCy's lists, imported lazily); with no fitting list (e.g. CJK) length and punctuation decide.
 4. Position: the title is the first heading-like line before the body (a line repeated in the
    document is preferred: pages repeat their headline), later repeats of it are boilerplate, and a
    standfirst is a sentence-like line right after the title that is shorter than the lede.
@@ -140,6 +142,9 @@ _CAPTION_RES = [
     re.compile(r"\s[/|]\s*" + _AGENCY + r"\b[^/|]{0,60}$"),                 # … / AFP / NAME
     re.compile(r"\((?:photo|image|picture|credit)s?\b[^()]{0,80}\)\s*\.?$", _I),
     re.compile(r"\((?:" + _AGENCY + r")(?: photo| file)?[^()]{0,30}\)\s*\.?$"),
+]
+# Only for short, verbless lines: a sentence may well end in "file." or "via Reuters."
+_CAPTION_SHORT_RES = [
     re.compile(r"\b(?:via|for) " + _AGENCY + r"\s*\.?$"),
     re.compile(r"\b(?:file|file photo|file image|stock image|archive photo)\s*\.?\)?\s*$", _I),
 ]
@@ -154,7 +159,7 @@ _CREDIT_RES = [
     re.compile(r"^\(?\s*(?:edited|written|compiled|translated|produced|fact[- ]checked) by\s", _I),
     re.compile(r"^(?:photo|photos|photograph|photography|images?|video|graphics?)\s*"
                r"(?:by|courtesy(?: of)?|credit)\b", _I),
-    re.compile(r"^(?:by|words by|story by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+    re.compile(r"^(?:[Bb]y|BY|[Ww]ords by|[Ss]tory by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
                r"(?:\s*(?:,|and|&|\|)\s*.*)?$"),
     re.compile(r"^(?:source|sources|via)\s*:\s*\S", _I),
 ]
@@ -170,6 +175,16 @@ _APPEAL_RE = re.compile(
     r"not ready to (?:support|donate|subscribe)|remind me (?:later|tomorrow|next time)|(?:payment|pay(?:ing)?) methods|"
     r"buy me a coffee|(?:reader|readers)[- ](?:funded|supported)|support (?:us )?monthly|"
     r"(?:chip in|contribute) (?:today|now|monthly))", _I)
+# Appeals address the reader; news prose that mentions donations usually does not.
+_READER_RE = re.compile(r"\b(?:you|your|we|us|our)\b", _I)
+
+
+def _is_appeal(f: "_Feat", t: str) -> bool:
+    if f.words <= 12:
+        return bool(_APPEAL_RE.search(t) or _APPEAL_SHORT_RE.match(t))
+    return f.words <= 120 and bool(_APPEAL_RE.search(t)) and bool(_READER_RE.search(t))
+
+
 # A bare "Support The Example Times!"-style button line.
 _APPEAL_SHORT_RE = re.compile(r"^(?:Support|Donate to|Subscribe to|Help) (?:The |Our )?[A-Z][\w.'’-]*"
                               r"(?: [A-Z][\w.'’-]*){0,4}\s*!?$")
@@ -194,6 +209,10 @@ _UI_RE = re.compile(
     r"^topics?\s*:|^categor(?:y|ies)\s*:|^\d+\s*(?:min(?:ute)?s?|mins?) read$|"
     r"^(?:listen to|download) (?:this|the) (?:article|story|podcast)|^(?:image|photo|video) \d+ of \d+",
     _I)
+# A row of share-button labels ("Facebook Twitter WhatsApp Email").
+_SOCIAL_WORDS = frozenset("""facebook twitter whatsapp pinterest pin pint linkedin reddit telegram email
+e-mail mail print share tweet messenger copy link flipboard tumblr vk viber line sms instagram
+youtube tiktok rss comments comment save""".split())
 _TRANSLATION_RE = re.compile(
     r"(?:powered by|provided by|using) (?:an? )?(?:automated|automatic|machine|google|neural)"
     r"[\w -]{0,20}translat|machine[- ]translat|automatic(?:ally)? translat|"
@@ -205,6 +224,12 @@ _DATE_RE = re.compile(
     r"^(?:(?:updated|published|posted|last updated)\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)"
     r"\w*,?\s+)?(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+"
     r"\d{1,2}?,?\s*\d{2,4}\b.{0,30}$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.{0,20}$", _I)
+_COOKIE_RE = re.compile(r"\b(?:uses?|using|accept|store) (?:of )?(?:the )?cookies\b|\bcookie (?:policy|"
+                        r"settings|preferences|consent)\b|\bcookies\b.{0,200}\b(?:website|browser|"
+                        r"consent|opt[- ]out)\b", _I)
+# A news lede, not a standfirst: it attributes in the past tense or opens with a dateline.
+_LEDE_RE = re.compile(r"\b(?:said|told|according to|announced|reported|confirmed)\b|"
+                      r"^[A-Z][A-Z .'-]{2,40}(?:,[\w .'-]{2,30})?\s*(?:\([\w .]+\)\s*)?[-–—]")
 # Comment-section markers.
 _COMMENT_HEADER_RE = re.compile(
     r"^(?:\d[\d,.]*k?\s+)?(?:comments?|responses?|replies|reader comments|discussion)"
@@ -213,9 +238,11 @@ _COMMENT_HEADER_RE = re.compile(
     r"(?:\d+ )?comments?\b|^comments? (?:are|is) (?:closed|disabled)|^what do you think\?$|"
     r"^(?:\d+ )?thoughts? on\b", _I)
 _COMMENT_EVIDENCE_RE = re.compile(
-    r"^(?:reply|like|likes|report|flag|share|upvote|downvote|\d+\s*(?:likes?|replies|points?)|"
+    r"^(?:reply|report|flag|upvote|downvote|\d+\s*(?:likes?|replies|points?)|"
     r"(?:\d+|an?|one)\s+(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago|"
-    r"(?:says|wrote|said)\s*:|.*\bat \d{1,2}:\d{2}\s*(?:am|pm)?)\W*$", _I)
+    r".{0,80}\b(?:says|wrote|said|commented)\s*:|.{0,60}\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\b.{0,20})\W*$",
+    _I)
+_TIMESTAMP_RE = re.compile(r"\bago$|^\d+\s*[a-z]{1,4}\b|\d:\d\d", _I)   # "7H ago", "3 min", "10:42"
 _HANDLE_RE = re.compile(r"^@?[\w.'’-]{2,25}(?: [\w.'’-]{1,25}){0,2}$")
 
 
@@ -329,15 +356,22 @@ def _pattern_kind(f: _Feat) -> tuple[str, str] | None:
     if f.words <= 40 and _match_any(_CREDIT_RES, t):
         # "Photo by X/Getty" alone is a credit; a description ending in a credit is a caption.
         return "credit", "credit_line"
-    if f.words <= 80 and _match_any(_CAPTION_RES, t):
+    if f.words <= 200 and _COOKIE_RE.search(t):
+        return "boilerplate", "cookie_notice"
+    if (f.words <= 80 and _match_any(_CAPTION_RES, t)) or (f.words <= 10 and f.stop_density < 0.25
+                                                               and _match_any(_CAPTION_SHORT_RES, t)):
         if len(_WORD_RE.findall(_CREDIT_PART_RE.sub(" ", t))) < 3:
             return "credit", "photo_credit"
         return "caption", "photo_caption"
     if short and _UI_RE.search(t):
         return "boilerplate", "ui_text"
+    if short and f.words >= 2:
+        ws = [w.casefold() for w in _WORD_RE.findall(t)]
+        if sum(w in _SOCIAL_WORDS for w in ws) * 2 >= len(ws):
+            return "boilerplate", "share_bar"
     if short and _DATE_RE.match(t):
         return "boilerplate", "dateline"
-    if (f.words <= 60 and _APPEAL_RE.search(t)) or (short and _APPEAL_SHORT_RE.match(t)):
+    if _is_appeal(f, t):
         return "boilerplate", "appeal"
     return None
 
@@ -362,18 +396,18 @@ def _comment_switch(feats: list[_Feat], fixed: list, start: int) -> int | None:
     """Index of the first comment block, or None.
 
     Two signals: a comments header followed by comment furniture (reply/like buttons, "2 hours
-    ago", a handle), or reader handles: a short name-like line that recurs (the same reader posts
-    several times) and is each time followed by a sentence. Both only count after body prose.
+    ago", "… said:"), or reader handles: short name-like lines each followed by a sentence, where
+    one reader posts several different texts and another reader posts too. Only after body prose.
     """
     n = len(feats)
     good_seen = 0
-    handle_pos: dict[str, list[int]] = {}
+    posts: dict[str, list[tuple[int, str]]] = {}
     header_at = None
     for i in range(start, n):
         f = feats[i]
         if f.prose in ("good", "neargood") and fixed[i] is None:
             good_seen += 1
-        if good_seen < 3:
+        if good_seen < 1:
             continue
         t = f.text.strip()
         if header_at is None and f.words <= 8 and _COMMENT_HEADER_RE.search(t):
@@ -381,40 +415,47 @@ def _comment_switch(feats: list[_Feat], fixed: list, start: int) -> int | None:
             if any(_COMMENT_EVIDENCE_RE.match(g.text.strip()) for g in window) or re.match(
                     r"^\d[\d,.]*k?\s+comments?|leave|post|add|write|join|comments? \(\d", t, _I):
                 header_at = i
-        if (f.words and f.words <= 3 and f.chars <= 30 and not f.terminal and fixed[i] is None
-                and _HANDLE_RE.match(t) and f.stop_density < 0.5
-                and i + 1 < n):
-            handle_pos.setdefault(f.key, []).append(i)
+        if (good_seen >= 3 and f.words and f.words <= 3 and f.chars <= 30 and not f.terminal
+                and fixed[i] is None and _HANDLE_RE.match(t) and f.stop_density < 0.5
+                and not _COMMENT_EVIDENCE_RE.match(t) and not _TIMESTAMP_RE.search(t) and i + 1 < n):
+            g = feats[i + 1]
+            # a post is a sentence (comment text), not a list item, product name or teaser
+            if g.words >= 3 and g.terminal and g.key != f.key and fixed[i + 1] is None:
+                posts.setdefault(f.key, []).append((i, g.key))
     candidates = [header_at] if header_at is not None else []
-    for key, pos in handle_pos.items():
-        followed = [p for p in pos if p + 1 < n and feats[p + 1].words >= 3
-                    and feats[p + 1].key != key]
-        if len(followed) >= 2 and key:
-            candidates.append(pos[0])
+    for key, pp in posts.items():
+        # the same reader posting different texts, in a thread with at least one other reader
+        if key and len({k for _, k in pp}) >= 2:
+            first = pp[0][0]
+            others = {k2 for k2, q in posts.items() if k2 != key and any(p >= first for p, _ in q)}
+            if others:
+                candidates.append(first)
     return min(candidates) if candidates else None
 
 
 def _appeal_run(feats: list[_Feat], fixed: list, start: int, stop: int) -> int | None:
-    """Index of a donation/subscription appeal that opens the closing boilerplate run."""
+    """Index of a donation/subscription appeal that opens the closing boilerplate run.
+
+    An appeal followed later by three clean prose blocks in a row was an inset inside the
+    article, not its end: it is skipped (it stays boilerplate through its pattern).
+    """
+    clean = [feats[j].prose == "good" and fixed[j] is None
+             and not _is_appeal(feats[j], _norm(feats[j].text[:2000])) for j in range(stop)]
+    # prose_after[i]: a run of 3 clean prose blocks starts somewhere in [i, stop)
+    prose_after = [False] * (stop + 1)
+    run = 0
+    for j in range(stop - 1, -1, -1):
+        run = run + 1 if clean[j] else 0
+        prose_after[j] = prose_after[j + 1] or run >= 3
     good_seen = 0
     for i in range(start, stop):
         if feats[i].prose in ("good", "neargood") and fixed[i] is None:
             good_seen += 1
         if good_seen < 2:
             continue
-        if _APPEAL_RE.search(_norm(feats[i].text[:2000])):
-            # Unless clearly followed by more news prose (3 clean prose blocks in a row).
-            clean = 0
-            for j in range(i + 1, stop):
-                g = feats[j]
-                if g.prose == "good" and fixed[j] is None and not _APPEAL_RE.search(g.text[:2000]):
-                    clean += 1
-                    if clean >= 3:
-                        break
-                elif g.prose in ("good", "neargood", "bad") or fixed[j] is not None:
-                    clean = 0
-            if clean < 3:
-                return i
+        t = _norm(feats[i].text[:2000])
+        if _is_appeal(feats[i], t) and not prose_after[i + 1]:
+            return i
     return None
 
 
@@ -485,7 +526,8 @@ def _classify(texts: list[str], recurring: frozenset[str]) -> list[tuple[str, st
     key_count = Counter(f.key for f in feats)
     first_prose = next((i for i, f in enumerate(feats) if f.prose == "good" and fixed[i] is None), n)
     cands = [i for i in range(min(first_prose, n)) if fixed[i] is None and _heading_like(feats[i])
-             and feats[i].words >= 3 and feats[i].prose != "good"]
+             and feats[i].words >= 3 and feats[i].prose != "good"
+             and not (feats[i].terminal and feats[i].words > 15)]   # a sentence, not a headline
     title = None
     repeated = [i for i in cands if key_count[feats[i].key] >= 2 and feats[i].words >= 4]
     if repeated:
@@ -493,7 +535,8 @@ def _classify(texts: list[str], recurring: frozenset[str]) -> list[tuple[str, st
     elif cands:
         near = [i for i in cands if first_prose - i <= 12 or first_prose == n]
         title = near[0] if near else cands[0]
-    if title is None and n and fixed[0] is None and feats[0].words >= 2 and feats[0].chars <= 300:
+    if title is None and n and fixed[0] is None and _heading_like(feats[0]) and not (
+            feats[0].terminal and feats[0].words > 15):
         title = 0
     start = 0
     if title is not None:
@@ -528,7 +571,8 @@ def _classify(texts: list[str], recurring: frozenset[str]) -> list[tuple[str, st
                 and not feats[j].text.rstrip().endswith(":"):
             nxt = next((feats[i] for i in range(j + 1, end) if fixed[i] is None
                         and feats[i].prose in ("good", "neargood")), None)
-            if not feats[j].terminal or (nxt is not None and feats[j].chars < 0.8 * nxt.chars):
+            if not feats[j].terminal or (nxt is not None and feats[j].chars < 0.8 * nxt.chars
+                                         and not _LEDE_RE.search(feats[j].text[:400])):
                 out[j] = ("subtitle", "standfirst")
                 if a <= j:
                     a = j + 1

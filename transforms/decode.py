@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 
 # File signatures of common binary formats that scrapers save under a text name.
 _BINARY_MAGIC = {
@@ -21,6 +22,7 @@ _BINARY_MAGIC = {
     b"\x1f\x8b": "gzip data",
     b"\x7fELF": "ELF executable",
 }
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
@@ -65,9 +67,19 @@ def decode_text(data: bytes) -> DecodedText:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise RejectedInput("undecodable", "no text encoding fits the bytes")
+    best = matches[0]
+    # Short samples fit many code pages about equally; for English news Windows-1252 is by far
+    # the most likely, so it wins whenever it decodes the bytes (nearly) as cleanly.
+    if best.encoding not in _WESTERN:
+        try:
+            western = data.decode("cp1252")
+        except UnicodeDecodeError:
+            western = None
+        if western is not None and mess_ratio(western, 1.0) <= best.chaos + 0.05:
+            return _checked(western, "cp1252")
     return _checked(str(best), best.encoding)
 
 

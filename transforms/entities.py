@@ -18,7 +18,7 @@ _PARTICLES = ("al", "el", "ad", "ash", "as", "az", "an", "ar")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 # Labels that spaCy's small model gives bare surnames by mistake.
 _SURNAME_CONFUSIONS = frozenset({"ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC", "WORK_OF_ART"})
-_ACRONYM_INTRO = re.compile(r"^\s*[(\[]\s*([A-Z][A-Za-z&]{1,9})\s*[)\]]")
+_ACRONYM_INTRO = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z&]{1,9})\s*[)\]]")
 
 
 @dataclass(frozen=True)

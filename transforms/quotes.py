@@ -1,211 +1,523 @@
 """Direct quotations in article text and who said them.
 
-Spans come from pairing quotation marks inside article blocks; attribution comes from a speech
-cue near the quote (a speech verb or "according to") and the cue's grammatical subject in the
-spaCy parse, resolved to the entity mention it names. Quoted words with no speaking cue and no
-quoting context (scare quotes, titles of works) are left out.
+1. Spans: quotation marks are paired inside each article block (a paragraph). Whether a mark opens
+   or closes is read from what flanks it, so straight, curly, mixed (“ … ") and sloppy (” … ”) pairs
+   and guillemets all work. A quote left open at a paragraph's end stops there (it never swallows
+   the article); when the next paragraph opens with a mark, the quote runs on in it.
+2. Frame: the words around a quote up to the nearest sentence boundary or neighbouring quote. The
+   speech cue (said, told, according to, quoted … as saying, "— Name", "Name:") is looked for there.
+3. Speaker: the cue's grammatical subject in the spaCy parse, turned into the fullest name the
+   article gives: names via the linked entity mentions, he/she via the last fitting person,
+   role nouns ("the minister") via the person the article introduces with that role. Unnamed
+   sources ("analysts") keep their description and get no entity.
+4. Quotes without a cue are kept only when they continue an attributed quote (same paragraph or
+   the next one) or stand alone as whole sentences; scare quotes and titles are left out.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported for types only: quotes work on any analysed document
     from transforms.nlp import AnalysedDocument, ArticleBlock, Mention
 
-OPENERS = {"“": "”", "«": "»", "„": "“", '"': '"'}
-CLOSERS = {"”", "»", '"', "“"}
+# Marks that can open a quote, and what each may be closed by ("mixed pairs" are common in
+# hand-edited copy: “ … " and even ” … ”).
+OPEN_MARKS = {"“": "”\"“", "\"": "\"”“", "„": "“”\"", "«": "»", "”": "”\"“", "‟": "”\""}
+ALL_MARKS = set("“”\"„«»‟")
+OPENING_CONTEXT = set("([{—–-―:;,/") | {"\u00a0"}
+DASHES = "—–―-"
+
 SPEECH_VERBS = frozenset(
     """say tell add note write insist state declare explain claim argue warn stress emphasize emphasise
     announce admit acknowledge confirm deny reply respond answer ask comment remark observe continue
     suggest recall predict promise vow urge complain concede maintain assert contend point tweet post
-    indicate reiterate mention describe quote report testify caution allege disclose reveal estimate""".split()
+    indicate reiterate mention quote report testify caution allege disclose reveal estimate
+    lament boast joke quip scoff shout yell exclaim whisper mutter chant sing plead pledge agree
+    counter retort rebut reason acknowledge conclude recount recollect describe call dub label brand
+    tout blast slam criticise criticize praise charge accuse thank apologize apologise""".split()
 )
-PRONOUNS = frozenset("he she him her i".split())
-GROUP_PRONOUNS = frozenset("they we it".split())
-SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Verbs that name rather than speak ("a group called 'X'"): cues only with an explicit subject.
+NAMING_VERBS = frozenset("call dub label brand describe".split())
+PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+GROUP_PRONOUNS = frozenset("i we they it you me us them this that who which".split())
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f", "lord": "m", "lady": "f"}
+# Nouns for people in a role: "the lawmaker said" means someone the article has introduced.
+ROLE_NOUNS = frozenset(
+    """president minister ambassador lawmaker legislator senator congressman congresswoman representative
+    governor mayor spokesman spokeswoman spokesperson official officer chief head director chairman
+    chairwoman chair secretary envoy diplomat general commander leader candidate nominee judge
+    prosecutor lawyer attorney professor analyst expert economist researcher scientist author writer
+    editor reporter adviser advisor aide executive founder owner manager premier chancellor king queen
+    prince princess pope bishop priest imam cleric activist campaigner doctor surgeon witness resident
+    actor actress singer player coach captain strategist pollster consultant deputy sheriff detective
+    commissioner councillor councilman councilwoman negotiator investor developer businessman
+    businesswoman entrepreneur challenger incumbent host anchor columnist historian mp chairperson
+    superintendent inspector administrator commentator novelist filmmaker producer rapper lawmaker
+    speaker whip delegate ceo founder physician nurse teacher student mother father wife husband
+    daughter son widow veteran survivor colonel sergeant lieutenant admiral marshal""".split()
+)
 CONFIDENCE = {
-    "cue_subject": 0.9, "according_to": 0.85, "cue_adjacent": 0.7, "pronoun": 0.75, "nominal": 0.65,
-    "continuation": 0.6, "unnamed": 0.5, "unattributed": 0.0,
+    "cue_subject": 0.9, "according_to": 0.85, "cue_adjacent": 0.75, "pronoun": 0.75, "nominal": 0.7,
+    "continuation": 0.65, "unnamed": 0.6, "unattributed": 0.3,
 }
-MIN_WORDS_WITHOUT_CUE = 6
+MIN_WORDS_STANDALONE = 4  # a cue-less quote must be at least a short sentence to count
+SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 
 
 @dataclass(frozen=True)
 class QuoteSpan:
     char_start: int  # first character inside the marks
-    char_end: int  # the closing mark (or the block end when the quote runs on)
+    char_end: int  # the closing mark, or the end of the paragraph when the quote runs on
     block_index: int
-    opens_block: bool  # the block begins with this quote's opening mark
+    opens_block: bool  # the paragraph begins with this quote's opening mark
+    closed: bool  # a closing mark was found in the paragraph
+    runs_on: bool = False  # continues a quote left open at the end of the previous paragraph
+
+
+# --------------------------------------------------------------------------------------- spans
 
 
 def find_quote_spans(article: list["ArticleBlock"], raw_text: str) -> list[QuoteSpan]:
-    """Pair quotation marks within each article block; an unclosed quote ends at its block's end."""
-    spans = []
+    """Pair quotation marks paragraph by paragraph (see module docstring)."""
+    spans: list[QuoteSpan] = []
+    left_open = False  # the previous paragraph ended inside a quote
     for bi, block in enumerate(article):
         text = raw_text[block.char_start:block.char_end]
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if ch in OPENERS and _is_opening(text, i):
-                close = _find_close(text, i + 1, OPENERS[ch])
-                end = close if close is not None else len(text)
-                if end > i + 1:
-                    spans.append(QuoteSpan(block.char_start + i + 1, block.char_start + end, bi, i == 0))
-                i = end + 1
-            else:
-                i += 1
+        lead = len(text) - len(text.lstrip())
+        found = _pair_marks(text)
+        runs_on = left_open
+        left_open = False
+        for k, (s, e, closed) in enumerate(found):
+            opens = s - 1 == lead
+            spans.append(QuoteSpan(block.char_start + s, block.char_start + e, bi, opens, closed,
+                                   runs_on=runs_on and k == 0 and opens))
+            left_open = not closed
     return spans
 
 
-def _is_opening(text: str, i: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([{—–-:;,/") and not after.isspace()
+def _pair_marks(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, closed) inside-the-marks spans of one paragraph."""
+    out: list[tuple[int, int, bool]] = []
+    open_at, closers = None, ""
+    for i, ch in enumerate(text):
+        if ch not in ALL_MARKS:
+            continue
+        before = text[i - 1] if i > 0 else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        opening = (before.isspace() or before in OPENING_CONTEXT or before in ALL_MARKS) and not after.isspace()
+        if open_at is None:
+            # ” and » open only where nothing else could be meant (paragraph start, after a space).
+            if ch in OPEN_MARKS and opening and (ch not in "”" or before.isspace()):
+                open_at, closers = i, OPEN_MARKS[ch]
+            continue
+        if ch in closers and not (opening and before.isspace()):
+            if i > open_at + 1:
+                out.append((open_at + 1, i, True))
+            open_at = None
+        elif ch in "“„«" and opening and before.isspace():
+            # A fresh opening mark inside an open quote: the earlier quote lost its closing mark.
+            end = len(text[:i].rstrip())
+            if end > open_at + 1:
+                out.append((open_at + 1, end, False))
+            open_at, closers = i, OPEN_MARKS[ch]
+    if open_at is not None:
+        end = len(text.rstrip())
+        if end > open_at + 1:
+            out.append((open_at + 1, end, False))
+    return out
 
 
-def _find_close(text: str, start: int, expected: str) -> int | None:
-    for j in range(start, len(text)):
-        ch = text[j]
-        if ch in CLOSERS and (ch == expected or ch in "”\"") and not text[j - 1].isspace():
-            after = text[j + 1] if j + 1 < len(text) else " "
-            if not after.isalnum():
-                return j
-    return None
+# ------------------------------------------------------------------------------------- extract
 
 
-def extract_quotes(a: "AnalysedDocument") -> list[dict]:
-    """Quote rows (quotes table columns other than doc_id and quote_id) for one document."""
+@dataclass
+class _Attribution:
+    speaker: str | None
+    entity_id: str | None
+    cue: str | None
+    method: str
+    linked: bool = True  # the cue governs the quote in the parse (or is right beside it)
+
+
+def extract_quotes(a: "AnalysedDocument", *, include_indirect: bool = False) -> list[dict]:
+    """Quote rows (quotes table columns other than doc_id and quote_id) for one document.
+
+    `include_indirect` is accepted for the reported-speech extension; indirect rows are not produced
+    by default because every row counts as a direct quote downstream.
+    """
+    spans = find_quote_spans(a.article, a.raw_text)
+    ctx = _Context(a, spans)
     rows: list[dict] = []
-    last_speaker: tuple[str | None, str | None, int] | None = None  # (speaker, entity_id, block index)
-    for span in find_quote_spans(a.article, a.raw_text):
-        block = a.article[span.block_index]
+    last: tuple[_Attribution, int] | None = None  # last attributed quote and its block index
+    prev_kept: QuoteSpan | None = None
+    for span in spans:
         text = a.raw_text[span.char_start:span.char_end]
-        attribution = _attribute(a, block, span)
-        if attribution is None:
-            continuing = last_speaker is not None and span.opens_block and span.block_index - last_speaker[2] <= 1
-            if continuing:
-                attribution = (last_speaker[0], last_speaker[1], None, "continuation")
-            elif len(text.split()) >= MIN_WORDS_WITHOUT_CUE and span.opens_block:
-                attribution = (None, None, None, "unattributed")
+        frame = ctx.frame(span)
+        att = ctx.attribute(span, frame)
+        standalone = not frame.has_words and _sentence_like(text)
+        if att is not None and not att.linked and _is_fragment(text):
+            att = None  # a cue elsewhere in the sentence does not make a quoted term a quote
+        if att is None:
+            same_para = last is not None and last[1] == span.block_index
+            next_para = last is not None and span.opens_block and last[1] == span.block_index - 1
+            if last is not None and (span.runs_on or (standalone and (same_para or next_para))):
+                prev = last[0]
+                att = _Attribution(prev.speaker, prev.entity_id, None, "continuation")
+            elif standalone and len(text.split()) >= MIN_WORDS_STANDALONE and not _title_like(text):
+                att = _Attribution(None, None, None, "unattributed")
             else:
-                continue  # scare quote, title or term: no speaking cue
-        speaker, entity_id, cue, method = attribution
-        if method != "unattributed":
-            last_speaker = (speaker, entity_id, span.block_index)
+                continue  # scare quote, title or term: nobody is speaking
+        if att.method != "unattributed" or att.cue is not None:
+            last = (att, span.block_index)
+        prev_kept = span
         sentence = a.sentence_at(span.char_start)
         rows.append(dict(
             sentence_id=sentence.sentence_id if sentence else None,
             char_start=span.char_start, char_end=span.char_end, text=text,
-            quote_type="partial" if _starts_lowercase(text) else "full",
-            speaker=speaker, speaker_entity_id=entity_id, cue=cue, method=method,
-            confidence=CONFIDENCE[method],
+            quote_type="partial" if _is_partial(text, frame) else "full",
+            speaker=att.speaker, speaker_entity_id=att.entity_id, cue=att.cue, method=att.method,
+            confidence=CONFIDENCE[att.method] * (1.0 if span.closed else 0.8),
         ))
+    del prev_kept
     return rows
 
 
-def _starts_lowercase(text: str) -> bool:
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_][\w'’-]*", text)
+
+
+def _sentence_like(text: str) -> bool:
+    """Starts with a capital (or runs on) and reads as a clause rather than a name or term."""
+    words = _words(text)
+    return bool(words) and words[0][0].isupper() and len(words) >= 2
+
+
+def _is_fragment(text: str) -> bool:
+    """A short lowercase phrase: the kind of quoted term a scare quote is made of."""
+    words = _words(text)
+    return len(words) <= 4 and not text.rstrip().endswith((".", "!", "?"))
+
+
+def _title_like(text: str) -> bool:
+    """Every content word capitalised and no sentence-ending mark: a title or a name."""
+    words = [w for w in _words(text) if len(w) > 3]
+    return bool(words) and all(w[0].isupper() for w in words) and not text.rstrip(" ,").endswith((".", "!", "?"))
+
+
+def _is_partial(text: str, frame: "_Frame") -> bool:
     first = next((ch for ch in text if ch.isalpha()), "")
-    return first.islower()
+    return first.islower() or frame.embedded
 
 
-def _attribute(a: "AnalysedDocument", block: "ArticleBlock", span: QuoteSpan):
-    """(speaker, entity_id, cue, method) from a cue in the quote's sentence(s), or None."""
-    doc = block.doc
-    q0, q1 = span.char_start - block.char_start, span.char_end - block.char_start
-    sents = [s for s in doc.sents if s.end_char > q0 - 1 and s.start_char < q1 + 1]
-    if not sents:
+# --------------------------------------------------------------------------------------- frame
+
+
+@dataclass
+class _Frame:
+    before: tuple[int, int]  # raw-text range of the attribution words before the quote
+    after: tuple[int, int]  # … and after it
+    has_words: bool  # any letters in either range
+    embedded: bool  # the quote sits inside a running clause (text on both sides, no comma/colon)
+
+
+class _Context:
+    """Per-document lookups shared by all quotes."""
+
+    def __init__(self, a: "AnalysedDocument", spans: list[QuoteSpan]):
+        self.a = a
+        self.spans = spans
+        self.quoted = [(s.char_start - 1, s.char_end + 1) for s in spans]
+        self.persons = [m for m in a.mentions if m.label == "PERSON" and not self.in_quote(m.char_start)]
+        self.speakers: list[tuple[int, "Mention"]] = []  # (offset, person) of resolved cue subjects
+        self._gender = self._genders()
+        self._tok_starts = [[t.idx for t in b.doc] for b in a.article]
+
+    def in_quote(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.quoted)
+
+    def block(self, span: QuoteSpan) -> "ArticleBlock":
+        return self.a.article[span.block_index]
+
+    def token_at(self, bi: int, offset: int):
+        """The token of article block `bi` covering raw-text `offset`."""
+        block = self.a.article[bi]
+        k = bisect_right(self._tok_starts[bi], offset - block.char_start) - 1
+        return block.doc[max(k, 0)] if len(block.doc) else None
+
+    # -- frame ---------------------------------------------------------------------------------
+
+    def frame(self, span: QuoteSpan) -> _Frame:
+        block = self.block(span)
+        doc, base = block.doc, block.char_start
+        neighbours = [s for s in self.spans if s.block_index == span.block_index and s is not span]
+        open_mark, close_mark = span.char_start - 1, span.char_end + (1 if span.closed else 0)
+        starts = [base + t.idx for t in doc if t.is_sent_start and not self.in_quote(base + t.idx)]
+        left = max([base] + [s for s in starts if s <= open_mark] + [q.char_end + 1 for q in neighbours if q.char_end < open_mark])
+        right_cands = [base + len(doc.text)] + [q.char_start - 1 for q in neighbours if q.char_start > close_mark]
+        after_text = self.a.raw_text[close_mark:]
+        # A sentence break right after the closing mark does not end the frame when the next word
+        # is lowercase ("Stop!" he said): English sentences do not start that way.
+        resumes_lower = bool(re.match(r"\s*[,;]?\s*[a-z]", after_text))
+        right_cands += [s for s in starts if s > close_mark and not (resumes_lower and s <= close_mark + 3)]
+        right = min(right_cands)
+        before, after = (left, open_mark), (close_mark, max(close_mark, right))
+        raw = self.a.raw_text
+        has_words = bool(re.search(r"[^\W\d_]", raw[before[0]:before[1]] + raw[after[0]:after[1]]))
+        b_txt = raw[before[0]:before[1]].rstrip()
+        embedded = bool(b_txt) and b_txt[-1].isalnum() and bool(re.match(r"\s*[^\W\d_]", raw[after[0]:after[1]]))
+        return _Frame(before, after, has_words, embedded)
+
+    # -- attribution ---------------------------------------------------------------------------
+
+    def attribute(self, span: QuoteSpan, frame: _Frame) -> _Attribution | None:
+        """Speaker from a cue in the quote's frame (or the paragraph before, when it ends in ':')."""
+        bi, raw = span.block_index, self.a.raw_text
+        block = self.block(span)
+        toks = [t for t in block.doc if self._in_frame(block.char_start + t.idx, frame)]
+        att = self._from_tokens(span, toks)
+        if att is not None:
+            return att
+        before_txt = raw[frame.before[0]:frame.before[1]].rstrip()
+        after_txt = raw[frame.after[0]:frame.after[1]]
+        # "— Jane Doe" after the quote, or "Jane Doe:" before it (interviews, vox pops).
+        dash = re.match(r"\s*[,.]?\s*[" + DASHES + r"]+\s*", after_txt)
+        if dash:
+            m = self._person_in(frame.after[0] + dash.end(), frame.after[0] + dash.end() + 3)
+            if m is not None:
+                return _Attribution(m.canonical, m.entity_id, dash.group().strip(" ,."), "cue_adjacent")
+        if before_txt.endswith(":"):
+            colon = self._colon_speaker(bi, frame.before[0], frame.before[1])
+            if colon is not None:
+                return colon
+        if span.opens_block and not frame.has_words and bi > 0:
+            # "Jane Doe said:" closing the previous paragraph introduces this one.
+            prev = self.a.article[bi - 1]
+            if raw[prev.char_start:prev.char_end].rstrip().endswith(":"):
+                sents = list(prev.doc.sents)
+                last = sents[-1]
+                s0 = prev.char_start + last.start_char
+                toks = [t for t in last if not self.in_quote(prev.char_start + t.idx)]
+                att = self._from_tokens(span, toks, block=prev) or self._colon_speaker(bi - 1, s0, prev.char_end)
+                if att is not None:
+                    return att
         return None
-    window = list(range(sents[0].start, sents[-1].end))
-    # "X said:" before the quote, or "he said." right after a quote that ends its sentence.
-    if sents[0].start > 0:
-        prev = doc[sents[0].start - 1].sent
-        if prev.text.rstrip().endswith(":"):
-            window = list(range(prev.start, prev.end)) + window
-    outside = [doc[i] for i in window if not (q0 - 1 <= doc[i].idx < q1 + 1)]
-    if not any(t.is_alpha for t in outside) and sents[-1].end < len(doc):
-        nxt = doc[sents[-1].end].sent
-        outside = list(nxt)[:8]
-    cues = [t for t in outside if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in {"VERB", "AUX", "NOUN"}]
-    according = [t for t in outside if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to"]
-    if according:
-        to = doc[according[0].i + 1]
-        obj = next((c for c in to.children if c.dep_ == "pobj"), None)
-        if obj is not None:
-            return _resolve(a, block, obj, span, "according to", "according_to")
-    if not cues:
+
+    def _in_frame(self, offset: int, frame: _Frame) -> bool:
+        return (frame.before[0] <= offset < frame.before[1] or frame.after[0] <= offset < frame.after[1]) \
+            and not self.in_quote(offset)
+
+    def _from_tokens(self, span: QuoteSpan, toks, block=None) -> _Attribution | None:
+        block = block or self.block(span)
+        doc = block.doc
+        quote_toks = [t for t in self.block(span).doc
+                      if span.char_start <= self.block(span).char_start + t.idx < span.char_end]
+        for t in toks:  # "according to X"
+            if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+                obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    return self._resolve(span, block, obj, "according to", "according_to")
+        cues = [t for t in toks if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in {"VERB", "AUX"}]
+        if not cues:
+            return None
+        linked = {c.i for c in cues if block is self.block(span) and _governs(c, quote_toks)}
+        quote_cues = [c for c in cues if c.lemma_.lower() == "quote"]
+        cue = quote_cues[0] if quote_cues else min(
+            cues, key=lambda c: (c.i not in linked, self._distance(block, c, span)))
+        is_linked = cue.i in linked or self._distance(block, cue, span) <= 40
+        lemma = cue.lemma_.lower()
+        if lemma == "quote":  # "X quoted Y as saying" / "Y was quoted as saying": Y is the speaker
+            who = next((c for c in cue.children if c.dep_ in {"dobj", "obj", "nsubjpass"}), None)
+            if who is not None:
+                return self._resolve(span, block, who, cue.text, "cue_subject", is_linked)
+        subject = _subject_of(cue)
+        if lemma in NAMING_VERBS and (subject is None or subject.i not in {c.i for c in cue.children}):
+            return None  # "a plan called 'X'": naming, not speaking
+        if subject is not None and not self.in_quote(block.char_start + subject.idx):
+            return self._resolve(span, block, subject, cue.text, "cue_subject", is_linked)
+        near = self._person_in(block.char_start + cue.idx - 60, block.char_start + cue.idx + 60,
+                               nearest=block.char_start + cue.idx)
+        if near is not None and self._in_frame_block(block, near):
+            return _Attribution(near.canonical, near.entity_id, cue.text, "cue_adjacent", is_linked)
+        return _Attribution(None, None, cue.text, "unattributed", is_linked)
+
+    def _in_frame_block(self, block, m: "Mention") -> bool:
+        return block.char_start <= m.char_start < block.char_end and not self.in_quote(m.char_start)
+
+    def _distance(self, block, tok, span: QuoteSpan) -> int:
+        at = block.char_start + tok.idx
+        return min(abs(at - span.char_start), abs(at - span.char_end))
+
+    def _colon_speaker(self, bi: int, start: int, end: int) -> _Attribution | None:
+        """'Jane Doe: "…"' or 'The senator had a message: "…"': the clause's subject speaks."""
+        block = self.a.article[bi]
+        toks = [t for t in block.doc if start <= block.char_start + t.idx < end and not self.in_quote(block.char_start + t.idx)]
+        words = [t for t in toks if t.is_alpha]
+        if not words:
+            return None
+        if len(words) <= 4:  # a bare name before the colon
+            m = self._person_in(block.char_start + words[0].idx, block.char_start + words[-1].idx + 1)
+            if m is not None:
+                return _Attribution(m.canonical, m.entity_id, ":", "cue_adjacent")
+        root = next((t for t in toks if t.dep_ == "ROOT" and t.pos_ in {"VERB", "AUX"}), None)
+        subject = _subject_of(root) if root is not None else None
+        if subject is not None:
+            att = self._resolve_token(None, block, subject, root.text, "cue_subject", True)
+            if att is not None and att.entity_id is not None:
+                return att
         return None
-    cue = min(cues, key=lambda t: min(abs(t.idx - q0), abs(t.idx - q1)))
-    if cue.lemma_.lower() == "quote":  # "X quoted Y as saying": Y is the speaker
-        obj = next((c for c in cue.children if c.dep_ in {"dobj", "obj"}), None)
-        if obj is not None:
-            return _resolve(a, block, obj, span, cue.text, "cue_subject")
-    subject = next((c for c in cue.children if c.dep_ in SUBJECT_DEPS), None)
-    if subject is None and cue.head is not cue and cue.dep_ in {"conj", "xcomp", "advcl"}:
-        subject = next((c for c in cue.head.children if c.dep_ in SUBJECT_DEPS), None)
-    if subject is not None and not (q0 <= subject.idx < q1):
-        return _resolve(a, block, subject, span, cue.text, "cue_subject")
-    near = _nearest_person(a, block, outside, cue)
-    if near is not None:
-        return near.canonical, near.entity_id, cue.text, "cue_adjacent"
-    return None, None, cue.text, "unattributed"
+
+    # -- speakers ------------------------------------------------------------------------------
+
+    def _resolve(self, span, block, token, cue: str, method: str, linked: bool = True) -> _Attribution:
+        att = self._resolve_token(span, block, token, cue, method, linked)
+        return att or _Attribution(None, None, cue, "unattributed", linked)
+
+    def _resolve_token(self, span, block, token, cue, method, linked) -> _Attribution | None:
+        at = block.char_start + token.idx
+        name_toks = [token] + [c for c in token.children if c.dep_ in {"compound", "flat", "appos"}]
+        for t in name_toks:
+            m = self._mention_at(block.char_start + t.idx)
+            if m is not None:
+                return self._found(m, cue, method, linked)
+        word = token.lower_
+        if word in PERSONAL_PRONOUNS:
+            m = self._salient_person(at, PERSONAL_PRONOUNS[word])
+            return self._found(m, cue, "pronoun", linked) if m else _Attribution(None, None, cue, "unattributed", linked)
+        if word in GROUP_PRONOUNS:
+            return _Attribution(None, None, cue, "unattributed", linked)
+        if token.pos_ == "PROPN":  # a name spaCy did not tag: match it to a known person by surname
+            m = next((p for p in reversed(self.persons) if p.canonical.split()[-1] == token.text), None)
+            if m is not None:
+                return self._found(m, cue, method, linked)
+            phrase = " ".join(t.text for t in token.subtree if t.i <= token.i and t.dep_ in {"compound", "flat"} or t is token)
+            return _Attribution(phrase, None, cue, method, linked)
+        if token.pos_ == "NOUN":
+            dets = {c.lower_ for c in token.children if c.dep_ == "det"}
+            possessed = any(c.dep_ == "poss" for c in token.children)
+            if token.lemma_.lower() in ROLE_NOUNS and token.tag_ == "NN" and (dets & {"the", "this", "that"} or possessed):
+                m = self._introduced_as(token.lemma_.lower(), at, bool(dets))
+                if m is not None:
+                    return self._found(m, cue, "nominal", linked)
+            phrase = " ".join(t.text for t in token.subtree if t.i <= token.i)
+            return _Attribution(phrase, None, cue, "unnamed", linked)
+        return None
+
+    def _found(self, m: "Mention", cue, method, linked) -> _Attribution:
+        if m.label == "PERSON":
+            self.speakers.append((m.char_start, m))
+        return _Attribution(m.canonical, m.entity_id, cue, method, linked)
+
+    def _mention_at(self, offset: int) -> "Mention | None":
+        for m in self.a.mentions:
+            if m.char_start <= offset < m.char_end and m.label in SPEAKER_LABELS:
+                return m
+        return None
+
+    def _person_in(self, start: int, end: int, nearest: int | None = None) -> "Mention | None":
+        found = [m for m in self.persons if start <= m.char_start < end]
+        if not found:
+            return None
+        return min(found, key=lambda m: abs(m.char_start - (nearest if nearest is not None else start)))
+
+    def _salient_person(self, before: int, gender: str | None) -> "Mention | None":
+        """The person a he/she (or a bare role noun) most likely means: the latest person mentioned
+        as a sentence subject or speaker, else the latest person; gender from honorifics when known."""
+        cands = [m for m in self.persons if m.char_end <= before]
+        if gender:
+            cands = [m for m in cands if self._gender.get(m.entity_id) in {None, gender}]
+        if not cands:
+            return None
+        recent = cands[-1]
+        subjects = [m for m in cands if self._is_subject(m)]
+        if subjects and subjects[-1].entity_id != recent.entity_id:
+            # Someone mentioned since as an object ("… criticising Jane Doe") rarely is the "he".
+            return subjects[-1] if self._sentences_between(subjects[-1].char_start, before) <= 3 else recent
+        return recent
+
+    def _is_subject(self, m: "Mention") -> bool:
+        if any(s is m or (s.entity_id == m.entity_id and s.char_start == m.char_start) for _, s in self.speakers):
+            return True
+        for bi, b in enumerate(self.a.article):
+            if b.char_start <= m.char_start < b.char_end:
+                t = self.token_at(bi, m.char_end - 1)
+                while t is not None and t.dep_ in {"compound", "flat"}:
+                    t = t.head
+                return t is not None and t.dep_ in SUBJECT_DEPS
+        return False
+
+    def _sentences_between(self, start: int, end: int) -> int:
+        return sum(1 for s in self.a.sentences if start < s.char_start < end)
+
+    def _introduced_as(self, role: str, at: int, definite: bool) -> "Mention | None":
+        """The person the article calls by this role: "Ambassador Jane Doe", "Jane Doe, the
+        ambassador", "the ambassador, Jane Doe" — the latest before the cue, else one just after
+        it (articles often say "the ambassador said …" before giving the name), else for a bare
+        definite role the most salient person."""
+        raw = self.a.raw_text
+        hits = [m.start() for m in re.finditer(rf"\b{re.escape(role)}s?\b", raw, flags=re.IGNORECASE)]
+        before = [h for h in hits if h < at]
+        after = [h for h in hits if h > at]
+        for h in reversed(before):
+            m = self._person_near(h)
+            if m is not None:
+                return m
+        for h in after[:3]:
+            if h - at > 600:
+                break
+            m = self._person_near(h)
+            if m is not None:
+                return m
+        return self._salient_person(at, None) if definite else None
+
+    def _person_near(self, offset: int) -> "Mention | None":
+        """A person named in the same sentence within a few words of the role word."""
+        sent = self.a.sentence_at(offset)
+        near = [m for m in self.persons if abs(m.char_start - offset) < 80
+                and (sent is None or sent.char_start <= m.char_start < sent.char_end)]
+        return min(near, key=lambda m: abs(m.char_start - offset)) if near else None
+
+    def _genders(self) -> dict[str, str]:
+        """Entity id -> 'm'/'f' from honorifics written before any of its mentions."""
+        out: dict[str, str] = {}
+        for m in self.a.mentions:
+            if m.label != "PERSON":
+                continue
+            hon = re.search(r"\b([A-Z][a-z]{1,4})\.?\s+$", self.a.raw_text[max(0, m.char_start - 8):m.char_start])
+            g = HONORIFIC_GENDER.get(hon.group(1).lower()) if hon else None
+            if g:
+                out.setdefault(m.entity_id, g)
+        return out
 
 
-def _resolve(a, block, token, span, cue_text, method):
-    """Turn the cue's subject token into (speaker, entity_id, cue, method)."""
-    start = block.char_start + token.idx
-    mention = _mention_at(a, start)
-    if mention is not None:
-        return mention.canonical, mention.entity_id, cue_text, method
-    word = token.lower_
-    if word in PRONOUNS:
-        person = _last_person_before(a, span.char_start)
-        if person is not None:
-            return person.canonical, person.entity_id, cue_text, "pronoun"
-        return None, None, cue_text, "unattributed"
-    if token.pos_ == "NOUN" and token.tag_ in {"NN"} and any(c.lower_ in {"the", "this", "that"} for c in token.children):
-        person = _introduced_with_role(a, token.lemma_.lower(), span.char_start)
-        if person is not None:
-            return person.canonical, person.entity_id, cue_text, "nominal"
-    if token.pos_ in {"NOUN", "PROPN"} and word not in GROUP_PRONOUNS:
-        phrase = " ".join(t.text for t in token.subtree if t.i <= token.i)
-        return phrase, None, cue_text, "unnamed"
-    return None, None, cue_text, "unattributed"
+def _governs(cue, quote_toks) -> bool:
+    """The cue and the quote are joined in the parse: the cue heads the quote, or (as spaCy often
+    parses "'…,' she said") the quote's clause heads the cue."""
+    ids = {t.i for t in quote_toks}
+    for t in quote_toks:
+        if cue in t.ancestors:
+            return True
+    return cue.head.i in ids or any(a.i in ids for a in cue.ancestors)
 
 
-def _mention_at(a, offset: int) -> "Mention | None":
-    for m in a.mentions:
-        if m.char_start <= offset < m.char_end and m.label in {"PERSON", "ORG", "NORP", "GPE"}:
-            return m
+def _subject_of(verb):
+    """The verb's subject; for "… and said", "continued to say", "…, saying" the governing verb's
+    subject; for "Jane Doe, who said" the noun the clause hangs on."""
+    seen = 0
+    while verb is not None and seen < 4:
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            if subject.lower_ in {"who", "that"} and verb.dep_ == "relcl":
+                return verb.head
+            return subject
+        if verb.dep_ in {"conj", "xcomp", "advcl", "acl", "relcl"} and verb.head is not verb:
+            if verb.dep_ in {"acl", "relcl"}:
+                return verb.head
+            verb = verb.head
+            seen += 1
+            continue
+        return None
     return None
-
-
-def _last_person_before(a, offset: int) -> "Mention | None":
-    quoted = [(s.char_start, s.char_end) for s in find_quote_spans(a.article, a.raw_text)]
-    persons = [
-        m for m in a.mentions
-        if m.label == "PERSON" and m.char_end <= offset and not any(s <= m.char_start < e for s, e in quoted)
-    ]
-    return persons[-1] if persons else None
-
-
-def _introduced_with_role(a, role: str, before: int) -> "Mention | None":
-    """The person the article introduced with this role noun ("the minister, Jane Doe")."""
-    lowered = a.raw_text[:before].lower()
-    best = None
-    pos = lowered.rfind(role)
-    while pos != -1 and best is None:
-        near = [m for m in a.mentions if m.label == "PERSON" and abs(m.char_start - pos) < 120 and m.char_end <= before]
-        if near:
-            best = min(near, key=lambda m: abs(m.char_start - pos))
-        pos = lowered.rfind(role, 0, pos)
-    return best
-
-
-def _nearest_person(a, block, outside, cue) -> "Mention | None":
-    offsets = {block.char_start + t.idx for t in outside}
-    persons = [m for m in a.mentions if m.label == "PERSON" and m.char_start in offsets]
-    if not persons:
-        return None
-    cue_at = block.char_start + cue.idx
-    return min(persons, key=lambda m: abs(m.char_start - cue_at))

