@@ -11,7 +11,9 @@ whole set, as the flow computes them per run; spaCy over article blocks; sentenc
   neither way in `precision`; `precision_strict` counts it as a false positive;
 - speaker: a matched quote is right when a mention of the predicted speaker entity overlaps the gold
   source span, or the predicted name shares a name token with the gold source text; a pronoun gold
-  source stands for the nearest preceding named person (PERSON mention outside quotation marks).
+  source stands for the nearest preceding named person: the last PERSON mention outside quotation
+  marks before it, or the last named source the annotators marked before it (either is accepted:
+  the first alone is often wrong where a quote paragraph names other people).
   The speaker share is over matched quotes whose gold source is a name or a pronoun ("named");
   quotes whose gold source is a description ("officials", "the letter") are counted apart.
 
@@ -73,6 +75,9 @@ def analyse(records: list[dict], nlp) -> list[AnalysedDocument]:
     return analysed
 
 
+record_of: dict[str, dict] = {}
+
+
 def gold_speaker_names(a: AnalysedDocument, g: dict) -> tuple[str, set[str]]:
     """('named'|'pronoun'|'other', name tokens the right speaker may show)."""
     spk = (g.get("speaker") or "").strip()
@@ -80,7 +85,13 @@ def gold_speaker_names(a: AnalysedDocument, g: dict) -> tuple[str, set[str]]:
         quoted = [(s.char_start, s.char_end) for s in find_quote_spans(a.article, a.raw_text)]
         persons = [m for m in a.mentions if m.label == "PERSON" and m.char_end <= g["speaker_start"]
                    and not any(s <= m.char_start < e for s, e in quoted)]
-        return "pronoun", name_tokens(persons[-1].canonical) if persons else set()
+        names = name_tokens(persons[-1].canonical) if persons else set()
+        # The annotators' own nearest named source before the pronoun is the other reading.
+        sources = [q for q in record_of[a.doc_id]["quotes"] if q.get("speaker_start") is not None
+                   and q["speaker_end"] <= g["speaker_start"] and name_tokens(q["speaker"])]
+        if sources:
+            names |= name_tokens(max(sources, key=lambda q: q["speaker_end"])["speaker"])
+        return "pronoun", names
     names = name_tokens(spk)
     return ("named" if names else "other"), names
 
@@ -195,6 +206,7 @@ def main() -> None:
 
     nlp = spacy.load(args.model)
     records = [json.loads(line) for line in open(Path(args.shared) / "corpora" / "polnear_dev.jsonl", encoding="utf-8")]
+    record_of.update((r["doc_id"], r) for r in records)
     t0 = time.time()
     analysed = analyse(records, nlp)
     t_parse = time.time() - t0

@@ -23,11 +23,14 @@ def merge_entities(entities: pl.DataFrame) -> pl.DataFrame:
     for row in entities.iter_rows(named=True):
         e = merged.get(row["entity_id"])
         if e is None:
-            merged[row["entity_id"]] = dict(row, aliases=set(row["aliases"] or ()))
+            merged[row["entity_id"]] = dict(row, aliases=set(row["aliases"] or ()),
+                                            merge_reasons=set(row["merge_reasons"] or ()))
             continue
         e["aliases"] |= set(row["aliases"] or ()) | {row["name"], e["name"]}
+        e["merge_reasons"] |= set(row["merge_reasons"] or ())
         e["name"] = max(e["name"], row["name"], key=len)
         e["n_documents"] += row["n_documents"]
         e["n_mentions"] += row["n_mentions"]
-    rows = [dict(e, aliases=sorted(e["aliases"] - {e["name"]})) for _, e in sorted(merged.items())]
+    rows = [dict(e, aliases=sorted(e["aliases"] - {e["name"]}), merge_reasons=sorted(e["merge_reasons"]))
+            for _, e in sorted(merged.items())]
     return schema.ENTITIES.frame(rows)

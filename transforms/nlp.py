@@ -28,6 +28,13 @@ class SourceDocument:
     raw_text: str
     content_sha256: str
     ingested_at: datetime
+    # Metadata the input carried (HTML meta tags, JSON fields, WARC headers); None when absent.
+    title: str | None = None
+    source_name: str | None = None
+    url: str | None = None
+    published_at: datetime | None = None
+    author: str | None = None
+    language: str | None = "en"
 
 
 @dataclass
@@ -108,9 +115,11 @@ def analyse_batch(
 
     rows = {name: [] for name in ("documents", "blocks", "sentences", "entity_mentions", "quotes")}
     for d, a in zip(documents, analysed):
-        title = next((b.text for b in a.blocks if b.kind == "title"), None)
+        title = d.title or next((b.text for b in a.blocks if b.kind == "title"), None)
         rows["documents"].append(dict(
             doc_id=d.doc_id, source_path=d.source_path, format=d.format, encoding=d.encoding, title=title,
+            source_name=d.source_name, url=d.url, published_at=d.published_at, author=d.author,
+            language=d.language, story_id=None, near_duplicate_of=None,
             raw_text=d.raw_text, n_chars=len(d.raw_text), content_sha256=d.content_sha256,
             ingested_at=d.ingested_at, run_id=run_id,
         ))
@@ -130,7 +139,7 @@ def analyse_batch(
             for m in a.mentions
         )
         for i, q in enumerate(extract_quotes(a)):
-            rows["quotes"].append(dict(doc_id=a.doc_id, quote_id=f"{a.doc_id}-q{i:03d}", **q))
+            rows["quotes"].append(dict(doc_id=a.doc_id, quote_id=f"{a.doc_id}-q{i:03d}", statement_id=None, **q))
 
     tables = {name: schema.TABLES[name].frame(r) for name, r in rows.items()}
     tables["entities"] = entities_from_mentions(analysed)
@@ -174,7 +183,8 @@ def entities_from_mentions(analysed: list[AnalysedDocument]) -> pl.DataFrame:
             e["n"] += 1
     rows = [
         dict(entity_id=e["entity_id"], name=e["name"], label=e["label"],
-             aliases=sorted(e["aliases"] - {e["name"]}), n_documents=len(e["docs"]), n_mentions=e["n"])
+             aliases=sorted(e["aliases"] - {e["name"]}), merge_reasons=[],
+             n_documents=len(e["docs"]), n_mentions=e["n"])
         for e in sorted(by_id.values(), key=lambda e: e["entity_id"])
     ]
     return schema.ENTITIES.frame(rows)

@@ -64,8 +64,25 @@ CONFIDENCE = {
     "cue_subject": 0.9, "according_to": 0.85, "cue_adjacent": 0.75, "pronoun": 0.75, "nominal": 0.7,
     "continuation": 0.65, "unnamed": 0.6, "unattributed": 0.3,
 }
+# Words that end in a full stop without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st sen rep gov gen jr sr lt col capt prof sgt adm no vs mt ft rev hon jan feb aug sept "
+    "oct nov dec inc corp co ltd".split())
+_SENTENCE_END = re.compile(r"([^\W\d_]*)[.!?]\s+(?=[A-Z])")
 MIN_WORDS_STANDALONE = 4  # a cue-less quote must be at least a short sentence to count
 SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+
+
+@dataclass(frozen=True)
+class _PersonRef:
+    """A person mention found here rather than by the tagger (same fields as nlp.Mention)."""
+
+    char_start: int
+    char_end: int
+    text: str
+    label: str
+    entity_id: str
+    canonical: str
 
 
 @dataclass(frozen=True)
@@ -159,15 +176,20 @@ def extract_quotes(a: "AnalysedDocument", *, include_indirect: bool = False) -> 
         frame = ctx.frame(span)
         att = ctx.attribute(span, frame)
         standalone = not frame.has_words and _sentence_like(text)
+        if _title_like(text):
+            continue  # a title or a name in quotation marks ("… told Meet the Nation")
         if att is not None and not att.linked and _is_fragment(text):
             att = None  # a cue elsewhere in the sentence does not make a quoted term a quote
+        runs_into_next = not span.closed and any(s.runs_on and s.block_index == span.block_index + 1 for s in spans)
+        if att is None and not span.closed and not runs_into_next and not span.runs_on:
+            continue  # a stray mark: an unclosed, unattributed quote that no paragraph continues
         if att is None:
             same_para = last is not None and last[1] == span.block_index
             next_para = last is not None and span.opens_block and last[1] == span.block_index - 1
             if last is not None and (span.runs_on or (standalone and (same_para or next_para))):
                 prev = last[0]
                 att = _Attribution(prev.speaker, prev.entity_id, None, "continuation")
-            elif standalone and len(text.split()) >= MIN_WORDS_STANDALONE and not _title_like(text):
+            elif standalone and len(text.split()) >= MIN_WORDS_STANDALONE:
                 att = _Attribution(None, None, None, "unattributed")
             else:
                 continue  # scare quote, title or term: nobody is speaking
@@ -203,9 +225,11 @@ def _is_fragment(text: str) -> bool:
 
 
 def _title_like(text: str) -> bool:
-    """Every content word capitalised and no sentence-ending mark: a title or a name."""
-    words = [w for w in _words(text) if len(w) > 3]
-    return bool(words) and all(w[0].isupper() for w in words) and not text.rstrip(" ,").endswith((".", "!", "?"))
+    """A few words, every content word capitalised: a title, a show or a name, not speech."""
+    words = _words(text)
+    content = [w for w in words if len(w) >= 3]
+    return 0 < len(words) <= 6 and bool(content) and all(w[0].isupper() for w in content) \
+        and not text.rstrip().endswith(("!", "?")) and not re.search(r"[.!?]\s+\S", text)
 
 
 def _is_partial(text: str, frame: "_Frame") -> bool:
@@ -231,10 +255,31 @@ class _Context:
         self.a = a
         self.spans = spans
         self.quoted = [(s.char_start - 1, s.char_end + 1) for s in spans]
-        self.persons = [m for m in a.mentions if m.label == "PERSON" and not self.in_quote(m.char_start)]
+        self._tok_starts = [[t.idx for t in b.doc] for b in a.article]
+        self.persons = sorted(
+            [m for m in a.mentions if m.label == "PERSON" and not self.in_quote(m.char_start)] + self._surnames(),
+            key=lambda m: m.char_start)
         self.speakers: list[tuple[int, "Mention"]] = []  # (offset, person) of resolved cue subjects
         self._gender = self._genders()
-        self._tok_starts = [[t.idx for t in b.doc] for b in a.article]
+
+    def _surnames(self) -> list[_PersonRef]:
+        """Bare surnames the tagger missed ("Doe went on to say"), when the article has named the
+        person in full: they matter for who "he" or "she" is."""
+        full = {}
+        for m in self.a.mentions:
+            if m.label == "PERSON" and len(m.canonical.split()) > 1:
+                full.setdefault(m.canonical.split()[-1], m)
+        covered = [(m.char_start, m.char_end) for m in self.a.mentions]
+        out = []
+        for b in self.a.article:
+            for t in b.doc:
+                at = b.char_start + t.idx
+                m = full.get(t.text)
+                if m is None or t.pos_ != "PROPN" or at < m.char_start or self.in_quote(at) \
+                        or any(s <= at < e for s, e in covered):
+                    continue
+                out.append(_PersonRef(at, at + len(t.text), t.text, "PERSON", m.entity_id, m.canonical))
+        return out
 
     def in_quote(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.quoted)
@@ -256,6 +301,10 @@ class _Context:
         neighbours = [s for s in self.spans if s.block_index == span.block_index and s is not span]
         open_mark, close_mark = span.char_start - 1, span.char_end + (1 if span.closed else 0)
         starts = [base + t.idx for t in doc if t.is_sent_start and not self.in_quote(base + t.idx)]
+        # spaCy sometimes runs a sentence into the next quote; a full stop before a capital ends it.
+        starts += [base + m.end() for m in _SENTENCE_END.finditer(doc.text)
+                   if not self.in_quote(base + m.end(1)) and len(m.group(1)) > 1
+                   and m.group(1).lower() not in _ABBREVIATIONS]
         left = max([base] + [s for s in starts if s <= open_mark] + [q.char_end + 1 for q in neighbours if q.char_end < open_mark])
         right_cands = [base + len(doc.text)] + [q.char_start - 1 for q in neighbours if q.char_start > close_mark]
         after_text = self.a.raw_text[close_mark:]
@@ -284,11 +333,15 @@ class _Context:
         before_txt = raw[frame.before[0]:frame.before[1]].rstrip()
         after_txt = raw[frame.after[0]:frame.after[1]]
         # "— Jane Doe" after the quote, or "Jane Doe:" before it (interviews, vox pops).
-        dash = re.match(r"\s*[,.]?\s*[" + DASHES + r"]+\s*", after_txt)
-        if dash:
-            m = self._person_in(frame.after[0] + dash.end(), frame.after[0] + dash.end() + 3)
+        dash = re.match(r"[ \t\u00a0]*[,.]?[ \t\u00a0]*[" + DASHES + r"]+[ \t\u00a0]*", raw[span.char_end + 1:])
+        if dash and span.closed:
+            at = span.char_end + 1 + dash.end()
+            m = self._mention_at(at)
+            name = re.match(r"(?:[A-Z][\w'’.-]*\s?){1,5}", raw[at:at + 80])
             if m is not None:
-                return _Attribution(m.canonical, m.entity_id, dash.group().strip(" ,."), "cue_adjacent")
+                return _Attribution(m.canonical, m.entity_id, dash.group().strip(" ,.\u00a0"), "cue_adjacent")
+            if name and re.fullmatch(r"[\s.]*", raw[at + name.end():].split("\n", 1)[0]):
+                return _Attribution(name.group().strip(" ."), None, dash.group().strip(" ,.\u00a0"), "cue_adjacent")
         if before_txt.endswith(":"):
             colon = self._colon_speaker(bi, frame.before[0], frame.before[1])
             if colon is not None:
@@ -412,7 +465,7 @@ class _Context:
         return _Attribution(m.canonical, m.entity_id, cue, method, linked)
 
     def _mention_at(self, offset: int) -> "Mention | None":
-        for m in self.a.mentions:
+        for m in [*self.a.mentions, *self.persons]:
             if m.char_start <= offset < m.char_end and m.label in SPEAKER_LABELS:
                 return m
         return None
@@ -432,6 +485,8 @@ class _Context:
         if not cands:
             return None
         recent = cands[-1]
+        if self._first_mention(recent) and self._described(recent):
+            return recent  # a person just introduced ("Jane Doe, an analyst at …") speaks next
         subjects = [m for m in cands if self._is_subject(m)]
         if subjects and subjects[-1].entity_id != recent.entity_id:
             # Someone mentioned since as an object ("… criticising Jane Doe") rarely is the "he".
@@ -446,7 +501,8 @@ class _Context:
                 t = self.token_at(bi, m.char_end - 1)
                 while t is not None and t.dep_ in {"compound", "flat"}:
                     t = t.head
-                return t is not None and t.dep_ in SUBJECT_DEPS
+                # the subject of the sentence's main verb (not of a clause inside it)
+                return t is not None and t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj"}
         return False
 
     def _sentences_between(self, start: int, end: int) -> int:
@@ -480,16 +536,37 @@ class _Context:
                 and (sent is None or sent.char_start <= m.char_start < sent.char_end)]
         return min(near, key=lambda m: abs(m.char_start - offset)) if near else None
 
+    def _described(self, m: "Mention") -> bool:
+        """The mention carries an appositive description ("Jane Doe, a lawyer for …")."""
+        return bool(re.match(r",\s+(?:a|an|the|who|[a-z]+\s+of)\b", self.a.raw_text[m.char_end:m.char_end + 40]))
+
+    def _first_mention(self, m: "Mention") -> bool:
+        return next(p for p in self.persons if p.entity_id == m.entity_id) is m
+
     def _genders(self) -> dict[str, str]:
-        """Entity id -> 'm'/'f' from honorifics written before any of its mentions."""
+        """Entity id -> 'm'/'f': from an honorific before any mention (Mr, Ms …), else from the
+        he/she pronouns that follow the person's mentions as sentence subjects, when they agree."""
         out: dict[str, str] = {}
-        for m in self.a.mentions:
-            if m.label != "PERSON":
-                continue
-            hon = re.search(r"\b([A-Z][a-z]{1,4})\.?\s+$", self.a.raw_text[max(0, m.char_start - 8):m.char_start])
+        raw = self.a.raw_text
+        for m in self.persons:
+            hon = re.search(r"\b([A-Z][a-z]{1,4})\.?\s+$", raw[max(0, m.char_start - 8):m.char_start])
             g = HONORIFIC_GENDER.get(hon.group(1).lower()) if hon else None
             if g:
                 out.setdefault(m.entity_id, g)
+        votes: dict[str, list[int]] = {}
+        for bi, b in enumerate(self.a.article):
+            for t in b.doc:
+                g = PERSONAL_PRONOUNS.get(t.lower_)
+                at = b.char_start + t.idx
+                if g is None or t.dep_ not in SUBJECT_DEPS or self.in_quote(at):
+                    continue
+                prior = [m for m in self.persons if m.char_end <= at and at - m.char_end < 300]
+                if len({m.entity_id for m in prior[-2:]}) == 1:  # only one person in view
+                    v = votes.setdefault(prior[-1].entity_id, [0, 0])
+                    v[g == "f"] += 1
+        for eid, (male, female) in votes.items():
+            if eid not in out and max(male, female) >= 2 and min(male, female) == 0:
+                out[eid] = "m" if male else "f"
         return out
 
 

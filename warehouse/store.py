@@ -65,8 +65,17 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables, add columns a newer schema declares, (re)create the views."""
     for statement in ddl():
         con.execute(statement)
+    for t in schema.TABLES.values():
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main'", [t.name]
+        ).fetchall()}
+        for c in t.columns:
+            if c.name not in have:  # a warehouse written by an older version
+                con.execute(f"ALTER TABLE {t.name} ADD COLUMN {c.name} {schema.sql_type(c.dtype)}")
+                con.execute(f"COMMENT ON COLUMN {t.name}.{c.name} IS {_quote(c.doc)}")
     con.execute(views_sql())
 
 
@@ -146,11 +155,13 @@ def _merge_entities(con, path: Path) -> None:
         UPDATE entities SET
           name = CASE WHEN length(s.name) > length(entities.name) THEN s.name ELSE entities.name END,
           aliases = list_sort(list_distinct(list_concat(entities.aliases, s.aliases,
-                    CASE WHEN length(s.name) > length(entities.name) THEN [entities.name] ELSE [s.name] END)))
+                    CASE WHEN length(s.name) > length(entities.name) THEN [entities.name] ELSE [s.name] END))),
+          merge_reasons = list_sort(list_distinct(list_concat(entities.merge_reasons, s.merge_reasons)))
         FROM staged_entities s WHERE entities.entity_id = s.entity_id
     """)
-    con.execute("""
-        INSERT INTO entities SELECT * FROM staged_entities s
+    cols = ", ".join(schema.ENTITIES.column_names)
+    con.execute(f"""
+        INSERT INTO entities ({cols}) SELECT {cols} FROM staged_entities s
         WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.entity_id = s.entity_id)
     """)
     con.execute("""
