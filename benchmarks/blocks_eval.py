@@ -7,6 +7,10 @@
     html_text.extract_text(html, guess_layout=True) (needs the `bench` extra: html-text), then the
     text of body+subtitle blocks is scored against gold_text by bag-of-whitespace-token P/R/F1, as
     in scrapinghub's article-extraction-benchmark, averaged over pages.
+(c) HTML path: the same pages read from their HTML exactly as ingest reads an HTML file
+    (transforms.formats.html_document: visible text as raw_text, trafilatura's main text and
+    metadata as hints), then segment_blocks; body+subtitle text scored as in (b). Also reports
+    trafilatura's own main text scored the same way, and milliseconds per page (parse + typing).
 
 Usage: .venv/bin/python benchmarks/blocks_eval.py [--shared ../shared] [--show-errors] [--pages]
 """
@@ -22,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from transforms.blocks import recurring_block_keys, segment_blocks  # noqa: E402
+from transforms.formats import html_document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,6 +99,27 @@ def pages_scores(shared: Path, show: bool) -> dict:
             "whole_page_f1": avg(base, 2), "segment_seconds": round(secs, 2)}
 
 
+def html_scores(shared: Path, show: bool) -> dict:
+    path = shared / "corpora" / "article_extraction_dev.jsonl"
+    recs = [json.loads(line) for line in path.open(encoding="utf-8")]
+    rows, extractor, secs = [], [], 0.0
+    for r in recs:
+        t0 = time.perf_counter()
+        doc = html_document(r["html"], url=r.get("url"))
+        blocks = segment_blocks(doc.raw_text, main_text=doc.main_text, title=doc.title)
+        secs += time.perf_counter() - t0
+        pred = "\n".join(b.text for b in blocks if b.kind in ("body", "subtitle"))
+        rows.append(_prf(pred, r["gold_text"]))
+        extractor.append(_prf(doc.main_text or "", r["gold_text"]))
+        if show:
+            p, rc, f = rows[-1]
+            print(f"  html P={p:.2f} R={rc:.2f} F={f:.2f} (extractor F={extractor[-1][2]:.2f}) {r['url'][:80]}")
+    avg = lambda xs, k: round(sum(x[k] for x in xs) / max(len(xs), 1), 4)  # noqa: E731
+    return {"pages": len(rows), "precision": avg(rows, 0), "recall": avg(rows, 1), "f1": avg(rows, 2),
+            "extractor_main_text_f1": avg(extractor, 2),
+            "ms_per_page": round(1000 * secs / max(len(rows), 1), 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
@@ -104,6 +130,7 @@ def main() -> None:
     shared = Path(a.shared)
     print("seeds:", json.dumps(seeds_scores(shared, Path(a.seeds), a.show_errors), indent=1))
     print("whole-page text:", json.dumps(pages_scores(shared, a.pages), indent=1))
+    print("html path:", json.dumps(html_scores(shared, a.pages), indent=1))
 
 
 if __name__ == "__main__":

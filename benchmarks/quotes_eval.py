@@ -30,13 +30,13 @@ import re
 import sys
 import time
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from transforms import schema  # noqa: E402
-from transforms.blocks import recurring_block_keys, segment_blocks  # noqa: E402
-from transforms.nlp import AnalysedDocument, ArticleBlock, _add_sentences_and_mentions, block_id_for  # noqa: E402
+from transforms.blocks import recurring_block_keys  # noqa: E402
+from transforms.nlp import AnalysedDocument, SourceDocument, analyse_documents  # noqa: E402
 from transforms.quotes import extract_quotes, find_quote_spans  # noqa: E402
 
 PRONOUNS = {"he", "she", "i", "him", "her", "they", "we"}
@@ -64,15 +64,16 @@ def matches(p0: int, p1: int, g0: int, g1: int) -> bool:
 
 
 def analyse(records: list[dict], nlp) -> list[AnalysedDocument]:
-    """The AnalysedDocument half of transforms.nlp.analyse_batch."""
+    """Blocks, parse and mentions exactly as the pipeline builds them."""
     recurring = recurring_block_keys((r["text"] for r in records), min_documents=3)
-    analysed = [AnalysedDocument(r["doc_id"], r["text"], segment_blocks(r["text"], recurring=recurring)) for r in records]
-    jobs = [(a, b) for a in analysed for b in a.blocks if b.kind in schema.ARTICLE_KINDS]
-    for (a, b), doc in zip(jobs, nlp.pipe((b.text for _, b in jobs), batch_size=32)):
-        a.article.append(ArticleBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end, doc))
-    for a in analysed:
-        _add_sentences_and_mentions(a)
-    return analysed
+    docs = [source_document(r) for r in records]
+    return analyse_documents(docs, nlp, recurring=recurring, batch_size=32)
+
+
+def source_document(record: dict) -> SourceDocument:
+    text = record["text"]
+    return SourceDocument(doc_id=record["doc_id"], source_path=record["doc_id"], format="text", encoding="utf-8",
+                          raw_text=text, content_sha256="", ingested_at=datetime.now(timezone.utc))
 
 
 record_of: dict[str, dict] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -71,39 +72,61 @@ def _quiet_gx_loggers() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def validate_frames(frames: dict[str, pl.DataFrame]) -> ValidationReport:
-    """Validate each frame against the suite of the same name."""
+def validate_frames(
+    frames: dict[str, pl.DataFrame], *, docs_root: Path | None = None, run_name: str | None = None
+) -> ValidationReport:
+    """Validate each frame against the suite of the same name.
+
+    With `docs_root`, GX keeps a file project there and renders every run into Data Docs
+    (`<docs_root>/gx/uncommitted/data_docs/local_site/index.html`); without, nothing is written.
+    """
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     _quiet_gx_loggers()
-    context = gx.get_context(mode="ephemeral")
+    if docs_root is not None:
+        context = gx.get_context(mode="file", project_root_dir=str(docs_root))
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")]
+    else:
+        context = gx.get_context(mode="ephemeral")
+        actions = []
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas("staged")
+    source = context.data_sources.add_or_update_pandas("staged")
     report = ValidationReport()
     for name, frame in frames.items():
         suite_dict = load_suite_dict(name)
         if frame.is_empty():  # ratios of nothing are undefined, not failures
             suite_dict["expectations"] = [e for e in suite_dict["expectations"] if "_mean_" not in e["type"]]
-        suite = gx.ExpectationSuite(**suite_dict)
-        batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+        suite = context.suites.add_or_update(gx.ExpectationSuite(**suite_dict))
+        asset = next((a for a in source.assets if a.name == name), None) or source.add_dataframe_asset(name)
+        batch_def = next((b for b in asset.batch_definitions if b.name == name), None) \
+            or asset.add_batch_definition_whole_dataframe(name)
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+            name=f"newsflow_{name}", validation_definitions=[definition], actions=actions,
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}))
         pdf = frame.with_columns(pl.col(pl.List(pl.String)).list.join("|")).to_pandas()
-        batch = batch_def.get_batch(batch_parameters={"dataframe": pdf})
-        result = batch.validate(suite, result_format={"result_format": "SUMMARY",
-                                                      "partial_unexpected_count": SAMPLE_SIZE})
-        for r in result.results:
-            cfg = r.expectation_config
-            kwargs = {k: v for k, v in cfg.kwargs.items() if k in ("column", "column_list", "column_A", "column_B")}
-            label = f"{cfg.type}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
-            res = r.result or {}
-            sample = res.get("partial_unexpected_list")
-            if not r.success and not sample and "observed_value" in res:
-                sample = [res["observed_value"]]
-            if r.exception_info and r.exception_info.get("raised_exception"):
-                sample = [r.exception_info.get("exception_message")]
-            report.outcomes.append(ExpectationOutcome(
-                table_name=name, expectation=label, severity=str(getattr(cfg.severity, "value", cfg.severity)),
-                success=bool(r.success), unexpected_count=res.get("unexpected_count"),
-                sample=json.dumps(sample[:SAMPLE_SIZE], default=str) if sample else None,
-            ))
+        run = checkpoint.run(batch_parameters={"dataframe": pdf},
+                             run_id=RunIdentifier(run_name=run_name) if run_name else None)
+        for result in run.run_results.values():
+            report.outcomes += [_outcome(name, r) for r in result.results]
     return report
+
+
+def _outcome(table_name: str, r) -> ExpectationOutcome:
+    cfg = r.expectation_config
+    kwargs = {k: v for k, v in cfg.kwargs.items() if k in ("column", "column_list", "column_A", "column_B")}
+    label = f"{cfg.type}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
+    res = r.result or {}
+    sample = res.get("partial_unexpected_list")
+    if not r.success and not sample and "observed_value" in res:
+        sample = [res["observed_value"]]
+    if r.exception_info and r.exception_info.get("raised_exception"):
+        sample = [r.exception_info.get("exception_message")]
+    return ExpectationOutcome(
+        table_name=table_name, expectation=label, severity=str(getattr(cfg.severity, "value", cfg.severity)),
+        success=bool(r.success), unexpected_count=res.get("unexpected_count"),
+        sample=json.dumps(sample[:SAMPLE_SIZE], default=str) if sample else None,
+    )

@@ -26,8 +26,11 @@ from flows.sources import ReadResult, discover, read_files
 from transforms import schema
 from transforms.batches import combine
 from transforms.blocks import recurring_block_keys
+from transforms.entities import add_entity_rules
+from transforms.formats import parse_field_map
 from transforms.integrity import validation_frames
 from transforms.nlp import analyse_batch
+from transforms.resolution import apply_resolution, resolve
 from warehouse import store
 
 
@@ -66,7 +69,7 @@ def load_model(name: str):
     import spacy
 
     try:
-        return spacy.load(name)
+        return add_entity_rules(spacy.load(name))
     except OSError as exc:
         raise RuntimeError(
             f"spaCy model {name!r} is not installed; install its package or set NEWSFLOW_SPACY_MODEL"
@@ -87,12 +90,22 @@ def discover_inputs(inputs: list[str]) -> tuple[list[Path], list[dict]]:
 
 @task(name="read-and-decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def read_inputs(paths: list[Path], known: set[str], settings: Settings, run_id: str) -> ReadResult:
-    return read_files(paths, known_doc_ids=known, max_file_bytes=settings.max_file_bytes, run_id=run_id)
+    return read_files(paths, known_doc_ids=known, max_file_bytes=settings.max_file_bytes, run_id=run_id,
+                      field_map=parse_field_map(settings.json_fields) or None,
+                      max_decompressed_bytes=settings.max_decompressed_bytes or None)
 
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
 def analyse(documents, settings: Settings, run_id: str, recurring: frozenset[str]) -> dict[str, pl.DataFrame]:
     return analyse_batch(documents, load_model(settings.spacy_model), run_id=run_id, recurring=recurring)
+
+
+@task(name="resolve-across-documents", cache_policy=NO_CACHE)
+def resolve_with_warehouse(tables: dict[str, pl.DataFrame], db: Path) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
+    """Link the batch to entities, stories and statements already published."""
+    batch_docs = tables["documents"]["doc_id"].to_list()
+    known = store.read_known(db, exclude_doc_ids=batch_docs)
+    return apply_resolution(tables, resolve(tables, known))
 
 
 @task(name="stage-parquet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
@@ -107,14 +120,15 @@ def stage(tables: dict[str, pl.DataFrame], directory: Path) -> dict[str, Path]:
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(staged: dict[str, Path]) -> ValidationReport:
+def validate(staged: dict[str, Path], docs_root: Path, run_id: str) -> ValidationReport:
     tables = {name: pl.read_parquet(path) for name, path in staged.items()}
-    return validate_frames(validation_frames(tables))
+    return validate_frames(validation_frames(tables), docs_root=docs_root, run_name=run_id)
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
-def publish(db: Path, staged: dict[str, Path], run_row: dict, doc_ids: list[str]) -> dict[str, int]:
-    return store.publish(db, staged, run_row=run_row, doc_ids=doc_ids)
+def publish(db: Path, staged: dict[str, Path], run_row: dict, doc_ids: list[str],
+            updates: dict[str, pl.DataFrame]) -> dict[str, int]:
+    return store.publish(db, staged, run_row=run_row, doc_ids=doc_ids, **updates)
 
 
 @flow(name="news_pipeline", log_prints=False)
@@ -153,17 +167,21 @@ def news_pipeline(
         analyse(docs[i:i + settings.batch_size], settings, run_id, recurring)
         for i in range(0, len(docs), settings.batch_size)
     ]
-    tables = combine(batches)
+    tables, story_updates, statement_updates = resolve_with_warehouse(combine(batches), layout.db)
     tables["input_files"] = schema.INPUT_FILES.frame(input_files)
     tables["rejections"] = schema.REJECTIONS.frame(rejections)
     staged = stage(tables, layout.staging)
-    report = validate(staged)
+    report = validate(staged, layout.root, run_id)
+    updates = dict(story_updates=story_updates, statement_updates=statement_updates)
 
+    # Multi-record files (JSON, WARC) have a row per record ("path#n") and one for the file.
+    containers = {r["source_path"].rsplit("#", 1)[0] for r in input_files if "#" in r["source_path"]}
+    units = [r for r in input_files if r["source_path"] not in containers]
     counts = {
-        "files": len(input_files),
+        "files": len({r["source_path"].rsplit("#", 1)[0] for r in input_files}),
         "documents_new": len(docs),
-        "documents_duplicate": sum(r["outcome"] == "duplicate" for r in input_files),
-        "documents_rejected": len(rejections),
+        "documents_duplicate": sum(r["outcome"] == "duplicate" for r in units),
+        "documents_rejected": sum(r["outcome"] == "rejected" for r in units),
         **{name: tables[name].height for name in ("blocks", "sentences", "entity_mentions", "quotes", "entities")},
     }
     run_row = dict(
@@ -189,7 +207,7 @@ def news_pipeline(
         )
 
     status = "published" if docs else "nothing_to_do"
-    totals = publish(layout.db, staged_results, dict(run_row, status=status), [d.doc_id for d in docs])
+    totals = publish(layout.db, staged_results, dict(run_row, status=status), [d.doc_id for d in docs], updates)
     _keep_parquet(layout, staged_results)
     summary.update(status=status, totals=totals)
     logger.info("run %s %s: %s", run_id, status, counts)

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from transforms.decode import RejectedInput, content_sha256, decode_text, doc_id_for
+from transforms.decode import RejectedInput, content_sha256, doc_id_for
+from transforms.formats import ParsedDocument, ParsedInput, parse_input
 from transforms.nlp import SourceDocument
 
-# Formats the next ingest issue adds; until then they are rejected by name, not misread as text.
-_NOT_YET_SUPPORTED = {".html": "HTML", ".htm": "HTML", ".json": "JSON", ".jsonl": "JSON Lines",
-                      ".warc": "WARC", ".gz": "compressed"}
+#: Decompressed WARC.gz content is capped at this many times max_file_bytes unless told otherwise
+#: (news WARCs compress about 5-10x; a gzip bomb must not be expanded without limit).
+DECOMPRESSION_FACTOR = 10
 
 
 @dataclass
@@ -46,10 +47,21 @@ def discover(inputs: list[str]) -> tuple[list[Path], list[dict]]:
     return unique, missing
 
 
-def read_files(paths: list[Path], *, known_doc_ids: set[str], max_file_bytes: int, run_id: str) -> ReadResult:
-    """Read and decode each file; every path ends up published-to-be, duplicate or rejected."""
+def read_files(paths: list[Path], *, known_doc_ids: set[str], max_file_bytes: int, run_id: str,
+               field_map: dict[str, str] | None = None,
+               max_decompressed_bytes: int | None = None) -> ReadResult:
+    """Read, sniff and parse each file; every file and every record ends up accounted for.
+
+    Single-document inputs (text, HTML) get one input_files row under their path. Multi-document
+    inputs (JSON, JSON Lines, WARC) get one row per record under "path#n" (n: the record's
+    1-based position; the line number in JSON Lines) plus one row for the file itself, whose
+    outcome is published if any record was, else duplicate if any was, else rejected, and whose
+    detail counts the records. `field_map` overrides the JSON field mapping
+    (`transforms.formats.DEFAULT_FIELDS`).
+    """
     out = ReadResult()
     first_path_of: dict[str, str] = {}
+    limit = max_decompressed_bytes or DECOMPRESSION_FACTOR * max_file_bytes
     for path in paths:
         source = str(path)
         row = dict(run_id=run_id, source_path=source, size_bytes=None, content_sha256=None, doc_id=None)
@@ -58,33 +70,72 @@ def read_files(paths: list[Path], *, known_doc_ids: set[str], max_file_bytes: in
             row["size_bytes"] = size
             if size > max_file_bytes:
                 raise RejectedInput("too_large", f"{size} bytes > limit {max_file_bytes}")
-            suffix = path.suffix.lower()
-            if suffix in _NOT_YET_SUPPORTED:
-                raise RejectedInput("unsupported_format", f"{_NOT_YET_SUPPORTED[suffix]} input is not supported yet")
             data = path.read_bytes()
             row["content_sha256"] = content_sha256(data)
-            decoded = decode_text(data)
+            parsed = parse_input(data, path.name, field_map=field_map, max_record_bytes=max_file_bytes,
+                                 max_decompressed_bytes=limit)
         except RejectedInput as rej:
             _reject(out, row, rej.reason, rej.detail)
             continue
         except OSError as exc:
             _reject(out, row, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
             continue
-        doc_id = doc_id_for(decoded.text)
-        row["doc_id"] = doc_id
-        if doc_id in known_doc_ids:
-            out.input_files.append(dict(row, outcome="duplicate", detail="already published"))
-        elif doc_id in first_path_of:
-            out.input_files.append(dict(row, outcome="duplicate", detail=f"same text as {first_path_of[doc_id]}"))
-        else:
-            first_path_of[doc_id] = source
-            out.input_files.append(dict(row, outcome="published", detail=None))
-            out.documents.append(SourceDocument(
-                doc_id=doc_id, source_path=source, format="text", encoding=decoded.encoding,
-                raw_text=decoded.text, content_sha256=row["content_sha256"],
-                ingested_at=datetime.now(timezone.utc),
-            ))
+        if not parsed.multi:
+            rec = parsed.records[0]
+            if rec.rejection is not None:
+                _reject(out, row, rec.rejection.reason, rec.rejection.detail)
+            else:
+                _accept(out, row, rec.document, row["content_sha256"], known_doc_ids, first_path_of)
+            continue
+        _read_records(out, row, parsed, known_doc_ids, first_path_of)
     return out
+
+
+def _read_records(out: ReadResult, file_row: dict, parsed: ParsedInput, known: set[str],
+                  first_path_of: dict[str, str]) -> None:
+    counts = {"published": 0, "duplicate": 0, "rejected": 0}
+    for rec in parsed.records:
+        row = dict(file_row, source_path=f"{file_row['source_path']}#{rec.number}",
+                   size_bytes=len(rec.payload) if rec.payload else None,
+                   content_sha256=content_sha256(rec.payload) if rec.payload else None, doc_id=None)
+        if rec.rejection is not None:
+            _reject(out, row, rec.rejection.reason, rec.rejection.detail)
+            counts["rejected"] += 1
+        else:
+            counts[_accept(out, row, rec.document, row["content_sha256"], known, first_path_of)] += 1
+    detail = (f"{len(parsed.records)} {parsed.format.upper()} records: {counts['published']} published, "
+              f"{counts['duplicate']} duplicate, {counts['rejected']} rejected")
+    if parsed.skipped:
+        detail += f"; {parsed.skipped} non-content records skipped"
+    if counts["published"]:
+        out.input_files.append(dict(file_row, outcome="published", detail=detail))
+    elif counts["duplicate"]:
+        out.input_files.append(dict(file_row, outcome="duplicate", detail=detail))
+    else:
+        _reject(out, file_row, "no_documents", detail)
+
+
+def _accept(out: ReadResult, row: dict, doc: ParsedDocument, sha: str, known: set[str],
+            first_path_of: dict[str, str]) -> str:
+    """Publish-to-be or duplicate; returns the outcome."""
+    doc_id = doc_id_for(doc.raw_text)
+    row["doc_id"] = doc_id
+    source = row["source_path"]
+    if doc_id in known:
+        out.input_files.append(dict(row, outcome="duplicate", detail="already published"))
+        return "duplicate"
+    if doc_id in first_path_of:
+        out.input_files.append(dict(row, outcome="duplicate", detail=f"same text as {first_path_of[doc_id]}"))
+        return "duplicate"
+    first_path_of[doc_id] = source
+    out.input_files.append(dict(row, outcome="published", detail=None))
+    out.documents.append(SourceDocument(
+        doc_id=doc_id, source_path=source, format=doc.format, encoding=doc.encoding,
+        raw_text=doc.raw_text, content_sha256=sha, ingested_at=datetime.now(timezone.utc),
+        title=doc.title, source_name=doc.source_name, url=doc.url, published_at=doc.published_at,
+        author=doc.author, language=doc.language, main_text=doc.main_text,
+    ))
+    return "published"
 
 
 def _reject(out: ReadResult, row: dict, reason: str, detail: str) -> None:

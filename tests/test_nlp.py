@@ -35,10 +35,10 @@ def test_every_span_matches_the_raw_text(tables):
                 assert raw[row["doc_id"]][row["char_start"]:row["char_end"]] == row["text"], table.name
 
 
-def test_sentences_only_come_from_article_blocks(tables):
+def test_sentences_only_come_from_article_blocks_and_captions(tables):
     kinds = {r["block_id"]: r["kind"] for r in tables["blocks"].iter_rows(named=True)}
     assert tables["sentences"].height > 0
-    assert all(kinds[b] in schema.ARTICLE_KINDS for b in tables["sentences"]["block_id"])
+    assert all(kinds[b] in schema.ANALYSED_KINDS for b in tables["sentences"]["block_id"])
 
 
 def test_surname_mentions_share_the_full_names_entity(tables):

@@ -21,6 +21,10 @@ The typing uses signals that hold for news text in general, in this order:
 4. Position: the title is the first heading-like line before the body (a line repeated in the
    document is preferred: pages repeat their headline), later repeats of it are boilerplate, and a
    standfirst is a sentence-like line right after the title that is shorter than the lede.
+5. An extractor's main text (HTML pages: trafilatura's selection, see transforms.formats), when
+   given and alignable, replaces step 3's body region: lines outside it are boilerplate
+   ("outside_main_text") unless steps 1, 2 and 4 type them, so the body reaches the extractor's
+   quality while everything it dropped stays in the blocks, typed.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Iterable
 
 from transforms.schema import BLOCK_KINDS
@@ -433,6 +438,10 @@ def _comment_switch(feats: list[_Feat], fixed: list, start: int) -> int | None:
     return min(candidates) if candidates else None
 
 
+# Pattern reasons that mark page furniture rather than anything a reader could have written.
+_FURNITURE_REASONS = frozenset({"cookie_notice", "share_bar", "recurring_across_documents"})
+
+
 def _appeal_run(feats: list[_Feat], fixed: list, start: int, stop: int) -> int | None:
     """Index of a donation/subscription appeal that opens the closing boilerplate run.
 
@@ -492,19 +501,67 @@ def _max_region(scores: list[float], lo: int, hi: int) -> tuple[int, int]:
     return best_a, best_b
 
 
-def segment_blocks(raw_text: str, *, recurring: frozenset[str] = frozenset()) -> list[Block]:
-    """Blocks of `raw_text` in order, each typed. Never raises on str input."""
+def segment_blocks(raw_text: str, *, recurring: frozenset[str] = frozenset(),
+                   main_text: str | None = None, title: str | None = None) -> list[Block]:
+    """Blocks of `raw_text` in order, each typed. Never raises on str input.
+
+    `main_text` is an extractor's selection of the article text from the same page (e.g.
+    trafilatura's output for an HTML page whose visible text is `raw_text`). When it aligns with
+    `raw_text`, it replaces the prose-quality body region: lines outside it become boilerplate
+    ("outside_main_text") unless a rule types them as title, standfirst, caption, credit or comment,
+    and the pattern rules still apply inside it. `title` is the page's metadata title, used to pick
+    the title block. Both are hints: text that does not align is ignored.
+    """
     if not isinstance(raw_text, str) or not raw_text:
         return []
     spans = _line_spans(raw_text)
     try:
-        kinds = _classify([raw_text[s:e] for s, e in spans], recurring)
+        texts = [raw_text[s:e] for s, e in spans]
+        main = _main_flags(texts, main_text) if isinstance(main_text, str) else None
+        kinds = _classify(texts, recurring, main, title if isinstance(title, str) else None)
     except Exception:  # a bug must not lose text: fall back to untyped body
         kinds = [("body", "fallback")] * len(spans)
     return [Block(i, s, e, raw_text[s:e], k, r) for i, ((s, e), (k, r)) in enumerate(zip(spans, kinds))]
 
 
-def _classify(texts: list[str], recurring: frozenset[str]) -> list[tuple[str, str]]:
+# Alignment of an extractor's main text is skipped above this many tokens (difflib is quadratic
+# in the worst case); such documents are typed by prose quality alone.
+_MAX_ALIGN_TOKENS = 300_000
+_TOKEN_RE = re.compile(r"\w+")
+
+
+def _main_flags(texts: list[str], main_text: str) -> list[bool] | None:
+    """For each line, whether most of its tokens are part of `main_text` (in order), or None.
+
+    Token-level alignment (difflib) rather than line matching, because extractors rejoin, split
+    and re-space paragraphs. None when the main text is empty, too long, or mostly not found in
+    the lines (it was extracted from something else): the caller then ignores it.
+    """
+    main_tokens = _TOKEN_RE.findall(main_text.casefold())
+    if not main_tokens:
+        return None
+    line_of, tokens = [], []
+    for i, t in enumerate(texts):
+        words = _TOKEN_RE.findall(t.casefold())
+        tokens.extend(words)
+        line_of.extend([i] * len(words))
+    if len(tokens) + len(main_tokens) > _MAX_ALIGN_TOKENS:
+        return None
+    matched = [0] * len(texts)
+    total = 0
+    sm = SequenceMatcher(None, tokens, main_tokens, autojunk=False)
+    for blk in sm.get_matching_blocks():
+        total += blk.size
+        for k in range(blk.a, blk.a + blk.size):
+            matched[line_of[k]] += 1
+    if total < 0.5 * len(main_tokens):
+        return None
+    counts = Counter(line_of)
+    return [counts[i] > 0 and matched[i] * 2 >= counts[i] for i in range(len(texts))]
+
+
+def _classify(texts: list[str], recurring: frozenset[str], main: list[bool] | None = None,
+              title_hint: str | None = None) -> list[tuple[str, str]]:
     n = len(texts)
     stopwords = _pick_stopwords(texts)
     feats = [_features(t, stopwords) for t in texts]
@@ -530,7 +587,15 @@ def _classify(texts: list[str], recurring: frozenset[str]) -> list[tuple[str, st
              and not (feats[i].terminal and feats[i].words > 15)]   # a sentence, not a headline
     title = None
     repeated = [i for i in cands if key_count[feats[i].key] >= 2 and feats[i].words >= 4]
-    if repeated:
+    hinted = []
+    if title_hint and block_key(title_hint):
+        hk = block_key(title_hint)
+        before = [i for i in range(min(first_prose, n)) if fixed[i] is None]
+        hinted = ([i for i in before if feats[i].key == hk]
+                  or [i for i in before if _similar(feats[i].key, hk)])
+    if hinted:   # the metadata title names the headline: the match nearest the body (the <h1>,
+        title = hinted[-1]   # not the page's <title> line that html_text puts first)
+    elif repeated:
         title = repeated[0]
     elif cands:
         near = [i for i in cands if first_prose - i <= 12 or first_prose == n]
@@ -552,7 +617,9 @@ def _classify(texts: list[str], recurring: frozenset[str]) -> list[tuple[str, st
     cswitch = _comment_switch(feats, fixed, start)
     if cswitch is not None:
         for i in range(cswitch, n):
-            out[i] = ("comment", "comment_thread")
+            # site furniture after the thread (footer links, cookie notice) stays boilerplate
+            keep = fixed[i] is not None and fixed[i][1] in _FURNITURE_REASONS
+            out[i] = fixed[i] if keep else ("comment", "comment_thread")
         end = cswitch
     appeal = _appeal_run(feats, fixed, start, end)
     if appeal is not None:
@@ -560,9 +627,14 @@ def _classify(texts: list[str], recurring: frozenset[str]) -> list[tuple[str, st
             out[i] = ("boilerplate", "appeal_run" if i > appeal else "appeal")
         end = appeal
 
-    # Body region: maximum-scoring contiguous run between title and the end sections.
-    scores = [_block_score(f, fixed[i][0] if fixed[i] else None) for i, f in enumerate(feats)]
-    a, b = _max_region(scores, start, end)
+    # Body region: the extractor's main text when given, else the maximum-scoring contiguous run
+    # between title and the end sections.
+    if main is not None:
+        inside = [i for i in range(start, end) if main[i] and fixed[i] is None]
+        a, b = (inside[0], inside[-1] + 1) if inside else (start, start)
+    else:
+        scores = [_block_score(f, fixed[i][0] if fixed[i] else None) for i, f in enumerate(feats)]
+        a, b = _max_region(scores, start, end)
 
     # Standfirst: a sentence-like line right after the title, shorter than the lede.
     if title is not None:
@@ -582,6 +654,8 @@ def _classify(texts: list[str], recurring: frozenset[str]) -> list[tuple[str, st
             continue
         if fixed[i] is not None:
             out[i] = fixed[i]
+        elif main is not None:
+            out[i] = ("body", "main_text") if main[i] and a <= i < b else ("boilerplate", "outside_main_text")
         elif a <= i < b:
             out[i] = ("body", "body_prose" if feats[i].prose in ("good", "neargood")
                       else "inside_body")

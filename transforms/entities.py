@@ -1,8 +1,8 @@
-"""Entity mentions: clean spaCy's spans, link short forms to full names, give stable entity ids.
+"""Entity mentions: clean spaCy's spans, add rule-based types, link short forms, give entity ids.
 
-In-document linking only joins evidence the article itself gives (a surname after the full
-name, "Mr Surname", an acronym introduced in parentheses); identities across documents come from
-the name key, which folds case, diacritics and a leading Arabic article.
+In-document linking only joins evidence the article itself gives (a surname after the full name,
+"Mr Surname", an acronym or gloss introduced in brackets); identities across documents are decided
+in `transforms.resolution`, which compares the transliteration-aware keys built here.
 """
 from __future__ import annotations
 
@@ -10,15 +10,46 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from unidecode import unidecode
 
 HONORIFICS = frozenset(
-    "mr mrs ms miss mx dr prof sir dame lord lady gen col lt capt sgt maj adm cmdr rev fr sheikh".split()
+    "mr mrs ms miss mx dr prof sir dame lord lady gen col lt capt sgt maj adm cmdr rev fr sheikh "
+    "president ambassador minister senator sen rep gov governor general colonel commander judge "
+    "mayor chancellor premier king queen prince princess sayyid imam ayatollah".split()
 )
-_PARTICLES = ("al", "el", "ad", "ash", "as", "az", "an", "ar")
+# Arabic articles and filiation words: spelled, hyphenated and capitalised inconsistently.
+_PARTICLES = frozenset("al el ad ash as az an ar at at-t bin ibn bint ben".split())
+_SUFFIXES = frozenset("jr sr ii iii iv".split())
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-# Labels that spaCy's small model gives bare surnames by mistake.
+# Labels that spaCy's small model gives bare surnames (and Arabic-style names) by mistake.
 _SURNAME_CONFUSIONS = frozenset({"ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC", "WORK_OF_ART"})
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART",
+                          "LAW", "WEAPON"})
+# Acronym in brackets right after a name: "Full Name (ABC)", "Full Name [ABC]".
 _ACRONYM_INTRO = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z&]{1,9})\s*[)\]]")
+# Gloss in brackets: "Arabic Name [English Name, ABC]" or "Name (Other Name)".
+_GLOSS_INTRO = re.compile(r"\s*[(\[]\s*([^()\[\]]{2,80}?)\s*[)\]]")
+# A following Arabic-article word the model left out: "al-Bayt" + " ash-Sharqi".
+_PARTICLE_TAIL = re.compile(r"[ \u00a0](?:al|el|ad|ash|as|az|an|ar|at)[-‐][^\W\d_][\w'’ʿʾ]*(?<!['’])")
+_WEAPON_CUES = re.compile(
+    r"missile|air[- ]?defen[cs]e|weapon|rocket|fighter|warplane|aircraft|\btanks?\b|drone|artillery|"
+    r"howitzer|bomber|submarine|launcher|interceptor|\barms\b|military|army|navy|air force|warship",
+    re.I,
+)
+# Letter-digit designations: S-300, F-35, Su-57, MiG-29, T-90A, Bavar-373 (optionally plural "s").
+_DESIGNATION = re.compile(r"\b([A-Z][A-Za-z]{0,5})-(\d{1,4}[A-Z]{0,2})(?=s?\b)")
+# Designation-shaped names that are not weapons.
+_NOT_WEAPON_PREFIXES = frozenset({"COVID", "Covid", "SARS", "MERS", "G", "H", "N", "ISO", "A", "B", "Q", "K"})
+_WEAPON_NOUNS = re.compile(
+    r"(?:(?:anti-(?:aircraft|tank|ship|missile)|surface-to-air|air-to-air|air[- ]defen[cs]e|ballistic|"
+    r"cruise|hypersonic|guided|rocket|missile)\s+)?"
+    r"(?:missiles?|rockets?|launchers?|(?:air[- ]defen[cs]e\s+|missile\s+|weapons?\s+)?systems?|drones?|"
+    r"jets?|fighters?|bombers?|tanks?|rifles?|howitzers?|interceptors?|warships?)\b"
+)
+_LABEL_PRIORITY = ("WEAPON", "PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "LAW",
+                   "WORK_OF_ART", "LANGUAGE")
 
 
 @dataclass(frozen=True)
@@ -42,18 +73,108 @@ class LinkedMention:
     canonical: str  # the fullest name the article gives for this entity
 
 
+# ---------------------------------------------------------------------------------------------
+# Name keys
+# ---------------------------------------------------------------------------------------------
+
 def fold(text: str) -> str:
-    """Casefold and strip diacritics: 'Ḥashd' and 'Hashd' compare equal."""
+    """Casefold and strip diacritics: 'Ḥalab' and 'Halab' compare equal."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def _words(name: str) -> list[str]:
+    # Apostrophes and ayn/hamza marks inside a word are transliteration noise: Sha'bi == Shabi.
+    text = re.sub(r"(?<=\w)['’ʿʾ`](?=\w)", "", fold(name))
+    return re.findall(r"[^\W_]+", text)
+
+
 def name_key(name: str) -> str:
-    """Key under which names of one entity meet across documents."""
-    words = re.findall(r"[^\W_]+", fold(name))
+    """Key under which spellings of one name meet: case, diacritics, particles, a leading 'the'."""
+    words = _words(name)
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
     while len(words) > 1 and words[0] in _PARTICLES:
         words = words[1:]
     return " ".join(w for w in words if w not in _PARTICLES or len(words) == 1)
+
+
+# Common given names whose romanisations differ by more than the general rules below cover.
+_GIVEN_NAME_VARIANTS = {
+    "muhamad": "mohammed mohammad muhammad mohamed muhammed mohamad mohamud mohammud muhamed mehmet",
+    "ahmad": "ahmed ahmet",
+    "husain": "hussein husayn hussain husein hossein hussien",
+    "hasan": "hassan hasan",
+    "rida": "reza rida ridha redha riza rezza",
+    "yusuf": "yusuf yousef youssef yusef yousif yusif",
+    "abdulah": "abdullah abdallah abdulla abdalla",
+    "abdelaziz": "abdulaziz abdelaziz abdul-aziz",
+    "usama": "osama usama ousama",
+    "umar": "omar umar",
+    "uthman": "othman osman uthman usman",
+    "kasim": "qassem qasim qassim kassem kasim qasem",
+    "sulaiman": "suleiman sulaiman sulayman soliman",
+    "mustafa": "mustafa mostafa moustafa mustapha",
+    "jafar": "jafar jaafar ja'far",
+    "aleksandr": "alexander aleksandr alexandr oleksandr",
+    "sergei": "sergei sergey serhiy sergej",
+    "yuri": "yuri yury yuriy iurii",
+    "dmitri": "dmitri dmitry dmitriy",
+    "vladimir": "vladimir wladimir volodymyr",
+}
+_VARIANT_OF = {v: k for k, vs in _GIVEN_NAME_VARIANTS.items() for v in vs.split()}
+
+
+@lru_cache(maxsize=65536)
+def translit_token(word: str) -> str:
+    """One name word in a spelling-neutral form (Soleimani = Suleimani, Haider ~ Haidar, q = k)."""
+    w = unidecode(word).lower()
+    w = re.sub(r"[^a-z0-9]", "", w)
+    if w in _VARIANT_OF:
+        return _VARIANT_OF[w]
+    if w.isdigit():
+        return w
+    for a, b in (("tch", "ch"), ("zh", "j"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("ph", "f"),
+                 ("ck", "k"), ("q", "k"), ("x", "ks"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
+                 ("z", "d")):
+        w = w.replace(a, b)
+    w = re.sub(r"(?:skiy|skii|skyi|sky)$", "ski", w)
+    w = re.sub(r"c(?!h)", "k", w)
+    w = w.replace("o", "u").replace("e", "i").replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def skeleton(token: str) -> str:
+    """Consonant skeleton of a transliterated token: a coarse key to find candidates."""
+    return token[:1] + re.sub(r"[aeiou]", "", token[1:])
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Transliterated tokens of a name, without honorifics, particles and a leading 'the'."""
+    words = [w for w in _words(name) if w not in HONORIFICS]
+    if words and words[0] == "the":
+        words = words[1:]
+    kept = [w for w in words if w not in _PARTICLES] or words
+    return tuple(translit_token(w) for w in kept)
+
+
+def tokens_match(a: str, b: str) -> bool:
+    """Two transliterated tokens spell one name: same skeleton and at most one vowel/ending edit."""
+    if a == b:
+        return True
+    if a.isdigit() or b.isdigit() or skeleton(a) != skeleton(b):
+        return False
+    return _edit_distance(a, b) <= (1 if min(len(a), len(b)) < 7 else 2)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
 
 
 def entity_id_for(label: str, canonical: str) -> str:
@@ -61,12 +182,31 @@ def entity_id_for(label: str, canonical: str) -> str:
     return f"ent_{digest}"
 
 
+def initials(name: str) -> str:
+    """Initials of the capitalised words: 'World Health Organization' -> 'WHO'."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", name) if w.lower() not in _PARTICLES]
+    return "".join(w[0] for w in words if w[0].isupper()).upper()
+
+
+def is_acronym(text: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z][A-Z&]{1,7}", text.replace(".", "")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Span cleaning
+# ---------------------------------------------------------------------------------------------
+
 def clean_span(raw_text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim honorifics, possessives, quotes and punctuation off a mention span."""
+    """Trim honorifics, a lowercase 'the', possessives, quotes and punctuation off a mention span;
+    extend it over a trailing Arabic-article word the model cut off ('al-Bayt ash-Sharqi')."""
     text = raw_text[start:end]
     while True:
         m = re.match(r"([A-Za-z]+)\.?\s+", text)
-        if m and m.group(1).lower() in HONORIFICS and len(text) > m.end():
+        if m and m.group(1).lower() in HONORIFICS and len(text) > m.end() and text[m.end()].isupper():
+            start += m.end()
+            text = text[m.end():]
+            continue
+        if m and m.group(1) == "the" and len(text) > m.end() and text[m.end()].isupper():
             start += m.end()
             text = text[m.end():]
             continue
@@ -80,45 +220,239 @@ def clean_span(raw_text: str, start: int, end: int) -> tuple[int, int] | None:
     start, end = start + lead, end - trail
     if end <= start or not any(ch.isalnum() for ch in raw_text[start:end]):
         return None
+    if re.search(r"(?:^|[\s-])(?:al|el|ash|as|ad|az|an|ar|at)[-‐]\w", raw_text[start:end], re.I):
+        tail = _PARTICLE_TAIL.match(raw_text, end)
+        if tail:
+            end = tail.end()
     return start, end
 
 
-def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMention]:
-    """Point short forms at the fullest name the article gives for the same entity."""
-    persons = [m for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1]
-    surname_of: dict[str, str] = {}
-    for m in persons:  # later, longer names win: they are the fuller form
-        words = m.text.split()
-        for k in (name_key(words[-1]), name_key(m.text)):
-            if k and (k not in surname_of or len(m.text) > len(surname_of[k])):
-                surname_of[k] = m.text
-    acronyms = _acronym_expansions(raw_text, mentions)
+# ---------------------------------------------------------------------------------------------
+# Rule-based WEAPON mentions (a spaCy component)
+# ---------------------------------------------------------------------------------------------
 
-    linked: list[LinkedMention] = []
-    for m in mentions:
-        label, canonical = m.label, m.text
-        key = name_key(m.text)
-        if len(m.text.split()) == 1 and key in surname_of and label in {"PERSON", *_SURNAME_CONFUSIONS}:
-            label, canonical = "PERSON", surname_of[key]
-        elif label == "PERSON" and key in surname_of:
-            canonical = surname_of[key]
-        elif m.text in acronyms:
-            canonical = acronyms[m.text]
-        linked.append(LinkedMention(m.char_start, m.char_end, m.text, label, m.sentence_id, canonical))
+def weapon_spans(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Character spans of weapon-system names in `text` (one block).
+
+    Designations (S-300, F-35) count when the block talks about arms; a capitalised name right
+    before a lowercase weapon noun ("Patriot missiles", "Iron Dome air-defence system") counts when
+    the model did not call it a nationality or place ("Russian missile systems" is not a name).
+    """
+    found = []
+    if _WEAPON_CUES.search(text):
+        for m in _DESIGNATION.finditer(text):
+            if m.group(1) not in _NOT_WEAPON_PREFIXES:
+                found.append((m.start(), m.end()))
+    non_names = [(s, e) for s, e, label in ents if label in {"NORP", "GPE", "LOC", "DATE", "CARDINAL", "ORDINAL"}]
+    for m in re.finditer(r"\b((?:[A-Z][\w]*(?:-[\w]+)?\s+){1,2})(?=[a-z])", text):
+        noun = _WEAPON_NOUNS.match(text, m.end())
+        if not noun:
+            continue
+        s, e = m.start(1), m.start(1) + len(m.group(1).rstrip())
+        words = text[s:e].split()
+        sentence_start = s == 0 or re.search(r"[.!?\"“]\s*$", text[:s]) is not None
+        if sentence_start and len(words) == 1 and not re.search(r"[A-Z].*[A-Z]|\d", words[0]):
+            continue  # "Missiles hit…": a capitalised first word is not evidence of a name
+        if any(s < ne and ns < e for ns, ne in non_names):
+            continue
+        if words[0].lower() in {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these"}:
+            continue
+        found.append((s, e))
+    return found
+
+
+def add_entity_rules(nlp):
+    """Add the WEAPON component after the model's NER (call right after `spacy.load`)."""
+    from spacy.language import Language
+    from spacy.util import filter_spans
+
+    name = "newsflow_weapons"
+    if not Language.has_factory(name):
+        @Language.component(name)
+        def _weapons(doc):
+            ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            spans = []
+            for s, e in weapon_spans(doc.text, ents):
+                span = doc.char_span(s, e, label="WEAPON", alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+            if spans:
+                kept = [e for e in doc.ents if not any(e.start < w.end and w.start < e.end for w in spans)]
+                doc.ents = filter_spans(list(spans) + kept)
+            return doc
+
+    if name not in nlp.pipe_names:
+        nlp.add_pipe(name, after="ner" if "ner" in nlp.pipe_names else None)
+    return nlp
+
+
+def _trim_plural(m: RawMention) -> RawMention:
+    """'S-400s' and 'S-400' are one designation: the mention covers the designation only."""
+    if re.search(r"\ds$", m.text):
+        return replace(m, text=m.text[:-1], char_end=m.char_end - 1)
+    return m
+
+
+# ---------------------------------------------------------------------------------------------
+# In-document linking
+# ---------------------------------------------------------------------------------------------
+
+def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMention]:
+    """Point short forms at the fullest name the article gives for the same entity.
+
+    Steps: one label per name in the article (the model flips between labels for one string);
+    designations as WEAPON wherever the article calls one of them a weapon; bracketed acronyms and
+    glosses; surnames and partial person names to the nearest full name that contains them.
+    """
+    mentions = [_trim_plural(m) if m.label == "WEAPON" else m for m in mentions]
+    mentions = _vote_labels(mentions)
+    n = len(mentions)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i, j):
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    # Same key and label: one entity.
+    first_of: dict[tuple[str, str], int] = {}
+    for i, m in enumerate(mentions):
+        k = (m.label, name_key(m.text))
+        union(i, first_of.setdefault(k, i))
+
+    # Bracketed acronym or gloss right after a mention: "Popular Mobilization Forces (PMF)".
+    # A person is never glossed by an organisation, unless the gloss carries the acronym of an
+    # expansion: then the glossed name is that organisation (the model often tags Arabic names PERSON).
+    for i, m in enumerate(mentions):
+        intro = _GLOSS_INTRO.match(raw_text, m.char_end)
+        if not intro:
+            continue
+        inside = [j for j, o in enumerate(mentions)
+                  if j != i and intro.start(1) <= o.char_start and o.char_end <= intro.end(1)]
+        has_acronym = any(is_acronym(mentions[j].text) for j in inside)
+        for j in inside:
+            other = mentions[j]
+            if (other.label == "PERSON") != (m.label == "PERSON") and not has_acronym:
+                continue
+            if (other.label in {"GPE", "LOC"}) != (m.label in {"GPE", "LOC"}):
+                continue
+            union(i, j)
+    acronyms = _acronym_expansions(raw_text, mentions)
+    for i, m in enumerate(mentions):
+        if m.text in acronyms:
+            union(i, acronyms[m.text])
+
+    # Persons: a shorter name whose words all occur, in order and ending with the surname, in a
+    # fuller name links to the nearest such fuller name (preceding first: "Mr Biden" after
+    # "Hunter Biden" is Hunter, not Joe, when Hunter was named last).
+    persons = [i for i, m in enumerate(mentions) if m.label == "PERSON"]
+    for i in range(n):
+        m = mentions[i]
+        if m.label not in {"PERSON", *_SURNAME_CONFUSIONS} or is_acronym(m.text):
+            continue
+        short = name_tokens(m.text)
+        if not short:
+            continue
+        fuller = [j for j in persons if j != i and _contains_name(name_tokens(mentions[j].text), short)]
+        if not fuller:
+            continue
+        if m.label != "PERSON" and len(short) > 1:
+            continue  # only a bare surname is a typical model error
+        before = [j for j in fuller if mentions[j].char_start < m.char_start]
+        j = max(before, key=lambda j: mentions[j].char_start) if before else min(fuller, key=lambda j: mentions[j].char_start)
+        union(i, j)
+        if m.label != "PERSON":
+            mentions[i] = replace(m, label="PERSON")
+
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    linked: list[LinkedMention | None] = [None] * n
+    for members in groups.values():
+        label = _group_label([mentions[i] for i in members])
+        canonical = max((mentions[i].text for i in members), key=lambda t: _fullness(t, label))
+        for i in members:
+            m = mentions[i]
+            linked[i] = LinkedMention(m.char_start, m.char_end, m.text, label, m.sentence_id, canonical)
     return linked
 
 
-def _acronym_expansions(raw_text: str, mentions: list[RawMention]) -> dict[str, str]:
-    """'Full Name (ABC)' or 'Full Name [ABC]' in the text: ABC means Full Name."""
-    found = {}
+def _fullness(text: str, label: str) -> tuple:
+    """Which name of a group is the fullest: more words, not an acronym, longer, then alphabetical."""
+    words = name_key(text).split()
+    return (not is_acronym(text), len(words), len(text), text)
+
+
+def _contains_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """`short` names the same person as `full`: same last word (or a >=2-word prefix of it), and
+    every other word of `short` occurs in `full` in order. A first name alone never matches."""
+    if len(full) <= len(short):
+        return False
+    if len(short) >= 2 and all(tokens_match(a, b) for a, b in zip(short, full)):
+        return True
+    if not tokens_match(short[-1], full[-1]):
+        return False
+    rest, k = short[:-1], 0
+    for w in full[:-1]:
+        if k < len(rest) and (tokens_match(rest[k], w) or (len(rest[k]) == 1 and w.startswith(rest[k]))):
+            k += 1
+    return k == len(rest)
+
+
+def _vote_labels(mentions: list[RawMention]) -> list[RawMention]:
+    """One label per name key in an article: WEAPON wins (a rule saw weapon context), then the
+    majority, ties broken by _LABEL_PRIORITY. Only name-like labels take part."""
+    votes: dict[str, dict[str, int]] = {}
     for m in mentions:
+        if m.label in _NAME_LABELS:
+            votes.setdefault(name_key(m.text), {}).setdefault(m.label, 0)
+            votes[name_key(m.text)][m.label] += 1
+    chosen = {}
+    for key, v in votes.items():
+        if "WEAPON" in v:
+            chosen[key] = "WEAPON"
+        else:
+            chosen[key] = max(v, key=lambda lb: (v[lb], -_LABEL_PRIORITY.index(lb) if lb in _LABEL_PRIORITY else -99))
+    out = []
+    for m in mentions:
+        if m.label in _NAME_LABELS:
+            m = replace(m, label=chosen[name_key(m.text)])
+        if m.label == "PERSON" and _all_article_words(m.text):
+            m = replace(m, label="ORG")  # "Al-Bayt al-Sharqi": a personal name starts with a given name
+        out.append(m)
+    return out
+
+
+def _all_article_words(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 2 and all(re.match(r"(?:al|el|ash|as|ad|az|an|ar|at)[-‐]\w", w, re.I) for w in words)
+
+
+def _group_label(members: list[RawMention]) -> str:
+    labels = [m.label for m in members]
+    if any(is_acronym(m.text) and m.label != "PERSON" for m in members):
+        labels = [lb for lb in labels if lb != "PERSON"]  # persons are not known by acronyms
+    elif "PERSON" in labels and any(len(name_tokens(m.text)) > 1 and m.label == "PERSON" for m in members):
+        return "PERSON"
+    return max(set(labels), key=lambda lb: (labels.count(lb), -_LABEL_PRIORITY.index(lb) if lb in _LABEL_PRIORITY else -99))
+
+
+def _acronym_expansions(raw_text: str, mentions: list[RawMention]) -> dict[str, int]:
+    """'Full Name (ABC)' or 'Full Name [ABC]' in the text: ABC means Full Name (index of it)."""
+    found = {}
+    for i, m in enumerate(mentions):
         intro = _ACRONYM_INTRO.match(raw_text, m.char_end)
-        if not intro:
+        if not intro or m.label == "PERSON":
             continue
         acronym = intro.group(1)
-        initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", m.text) if w[0].isupper())
-        if acronym.upper() == initials.upper() or acronym[0].upper() == m.text[0].upper():
-            found[acronym] = m.text
+        if acronym.upper() == initials(m.text) or acronym[0].upper() == m.text[0].upper():
+            found[acronym] = i
     return found
 
 

@@ -35,6 +35,8 @@ class SourceDocument:
     published_at: datetime | None = None
     author: str | None = None
     language: str | None = "en"
+    #: An extractor's main text for HTML pages: a hint for block typing, not stored.
+    main_text: str | None = None
 
 
 @dataclass
@@ -74,6 +76,9 @@ class AnalysedDocument:
     raw_text: str
     blocks: list[Block]
     article: list[ArticleBlock] = field(default_factory=list)
+    #: Photo captions: editorial text naming who and what is pictured. Parsed for sentences and
+    #: entities, never for quotes.
+    captions: list[ArticleBlock] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
 
@@ -88,6 +93,35 @@ def block_id_for(doc_id: str, position: int) -> str:
     return f"{doc_id}-b{position:04d}"
 
 
+def analyse_documents(
+    documents: list[SourceDocument],
+    nlp,
+    *,
+    recurring: frozenset[str] = frozenset(),
+    batch_size: int = 64,
+) -> list[AnalysedDocument]:
+    """Blocks, parse, sentences and linked mentions of each document (quotes not yet extracted)."""
+    analysed = [
+        AnalysedDocument(d.doc_id, d.raw_text,
+                         segment_blocks(d.raw_text, recurring=recurring, main_text=d.main_text, title=d.title))
+        for d in documents
+    ]
+    # Only English documents go through the (English) model; others keep their typed blocks.
+    english = {d.doc_id for d in documents if (d.language or "en") == "en"}
+    jobs = [
+        (a, b) for a in analysed if a.doc_id in english for b in a.blocks if b.kind in schema.ANALYSED_KINDS
+    ]
+    texts = (b.text for _, b in jobs)
+    for (a, b), spacy_doc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
+        target = a.captions if b.kind == "caption" else a.article
+        target.append(
+            ArticleBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end, spacy_doc)
+        )
+    for a in analysed:
+        _add_sentences_and_mentions(a)
+    return analysed
+
+
 def analyse_batch(
     documents: Iterable[SourceDocument],
     nlp,
@@ -98,20 +132,7 @@ def analyse_batch(
 ) -> dict[str, pl.DataFrame]:
     """Segment, parse and extract; returns one DataFrame per document table plus `entities`."""
     documents = list(documents)
-    analysed = [
-        AnalysedDocument(d.doc_id, d.raw_text, segment_blocks(d.raw_text, recurring=recurring))
-        for d in documents
-    ]
-    jobs = [
-        (a, b) for a in analysed for b in a.blocks if b.kind in schema.ARTICLE_KINDS
-    ]
-    texts = (b.text for _, b in jobs)
-    for (a, b), spacy_doc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
-        a.article.append(
-            ArticleBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end, spacy_doc)
-        )
-    for a in analysed:
-        _add_sentences_and_mentions(a)
+    analysed = analyse_documents(documents, nlp, recurring=recurring, batch_size=batch_size)
 
     rows = {name: [] for name in ("documents", "blocks", "sentences", "entity_mentions", "quotes")}
     for d, a in zip(documents, analysed):
@@ -148,7 +169,7 @@ def analyse_batch(
 
 def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
     raw: list[RawMention] = []
-    for block in a.article:
+    for block in sorted(a.article + a.captions, key=lambda b: b.char_start):
         for i, sent in enumerate(block.doc.sents):
             text = sent.text.strip()
             if not text:

@@ -41,6 +41,7 @@ SPEECH_VERBS = frozenset(
 )
 # Verbs that name rather than speak ("a group called 'X'"): cues only with an explicit subject.
 NAMING_VERBS = frozenset("call dub label brand describe".split())
+TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady sen rep gov gen the a an".split())
 PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = frozenset("i we they it you me us them this that who which".split())
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -68,7 +69,7 @@ CONFIDENCE = {
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st sen rep gov gen jr sr lt col capt prof sgt adm no vs mt ft rev hon jan feb aug sept "
     "oct nov dec inc corp co ltd".split())
-_SENTENCE_END = re.compile(r"([^\W\d_]*)[.!?]\s+(?=[A-Z])")
+_SENTENCE_END = re.compile(r"([^\W\d_]*)[.!?]\s+(?=[A-Z\"“])")
 MIN_WORDS_STANDALONE = 4  # a cue-less quote must be at least a short sentence to count
 SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 
@@ -170,7 +171,7 @@ def extract_quotes(a: "AnalysedDocument", *, include_indirect: bool = False) -> 
     ctx = _Context(a, spans)
     rows: list[dict] = []
     last: tuple[_Attribution, int] | None = None  # last attributed quote and its block index
-    prev_kept: QuoteSpan | None = None
+    kept: list[QuoteSpan] = []  # spans of the rows, in order
     for span in spans:
         text = a.raw_text[span.char_start:span.char_end]
         frame = ctx.frame(span)
@@ -183,6 +184,9 @@ def extract_quotes(a: "AnalysedDocument", *, include_indirect: bool = False) -> 
         runs_into_next = not span.closed and any(s.runs_on and s.block_index == span.block_index + 1 for s in spans)
         if att is None and not span.closed and not runs_into_next and not span.runs_on:
             continue  # a stray mark: an unclosed, unattributed quote that no paragraph continues
+        if att is None and standalone:
+            # "Jane Doe said the plan had failed. 'It was doomed.'": the sentence before speaks.
+            att = ctx.previous_sentence(span, frame)
         if att is None:
             same_para = last is not None and last[1] == span.block_index
             next_para = last is not None and span.opens_block and last[1] == span.block_index - 1
@@ -195,7 +199,7 @@ def extract_quotes(a: "AnalysedDocument", *, include_indirect: bool = False) -> 
                 continue  # scare quote, title or term: nobody is speaking
         if att.method != "unattributed" or att.cue is not None:
             last = (att, span.block_index)
-        prev_kept = span
+        kept.append(span)
         sentence = a.sentence_at(span.char_start)
         rows.append(dict(
             sentence_id=sentence.sentence_id if sentence else None,
@@ -204,8 +208,29 @@ def extract_quotes(a: "AnalysedDocument", *, include_indirect: bool = False) -> 
             speaker=att.speaker, speaker_entity_id=att.entity_id, cue=att.cue, method=att.method,
             confidence=CONFIDENCE[att.method] * (1.0 if span.closed else 0.8),
         ))
-    del prev_kept
+    _share_across_paragraphs(rows, kept)
     return rows
+
+
+def _share_across_paragraphs(rows: list[dict], kept: list[QuoteSpan]) -> None:
+    """A quote running over several paragraphs has one speaker, named in whichever piece carries
+    the cue (often the last); pieces without a cue of their own take it."""
+    chains, current = [], []
+    for i, span in enumerate(kept):
+        if current and span.runs_on and not kept[current[-1]].closed:
+            current.append(i)
+            continue
+        chains.append(current)
+        current = [i]
+    chains.append(current)
+    for chain in (c for c in chains if len(c) > 1):
+        named = [rows[k] for k in chain if rows[k]["cue"] is not None and rows[k]["speaker"] is not None]
+        if not named:
+            continue
+        for k in chain:
+            if rows[k]["cue"] is None:
+                rows[k].update(speaker=named[0]["speaker"], speaker_entity_id=named[0]["speaker_entity_id"],
+                               method="continuation", confidence=CONFIDENCE["continuation"])
 
 
 def _words(text: str) -> list[str]:
@@ -300,7 +325,8 @@ class _Context:
         doc, base = block.doc, block.char_start
         neighbours = [s for s in self.spans if s.block_index == span.block_index and s is not span]
         open_mark, close_mark = span.char_start - 1, span.char_end + (1 if span.closed else 0)
-        starts = [base + t.idx for t in doc if t.is_sent_start and not self.in_quote(base + t.idx)]
+        inside = lambda at: any(q.char_start <= at < q.char_end for q in self.spans)  # noqa: E731
+        starts = [base + t.idx for t in doc if t.is_sent_start and not inside(base + t.idx)]
         # spaCy sometimes runs a sentence into the next quote; a full stop before a capital ends it.
         starts += [base + m.end() for m in _SENTENCE_END.finditer(doc.text)
                    if not self.in_quote(base + m.end(1)) and len(m.group(1)) > 1
@@ -359,6 +385,27 @@ class _Context:
                     return att
         return None
 
+    def previous_sentence(self, span: QuoteSpan, frame: _Frame) -> _Attribution | None:
+        """Speaker of a speech cue in the sentence just before a cue-less whole-sentence quote
+        (in the same paragraph, or ending the previous one), as a continuation."""
+        bi = span.block_index
+        block = self.block(span)
+        if frame.before[0] > block.char_start:
+            blk, end = block, frame.before[0]
+        elif bi > 0:
+            blk, end = self.a.article[bi - 1], self.a.article[bi - 1].char_end
+        else:
+            return None
+        toks = [t for t in blk.doc if blk.char_start + t.idx < end]
+        if not toks:
+            return None
+        sent = toks[-1].sent
+        words = [t for t in sent if blk.char_start + t.idx < end and not self.in_quote(blk.char_start + t.idx)]
+        att = self._from_tokens(span, words, block=blk)
+        if att is None or att.speaker is None:
+            return None
+        return _Attribution(att.speaker, att.entity_id, att.cue, "continuation")
+
     def _in_frame(self, offset: int, frame: _Frame) -> bool:
         return (frame.before[0] <= offset < frame.before[1] or frame.after[0] <= offset < frame.after[1]) \
             and not self.in_quote(offset)
@@ -387,7 +434,7 @@ class _Context:
             if who is not None:
                 return self._resolve(span, block, who, cue.text, "cue_subject", is_linked)
         subject = _subject_of(cue)
-        if lemma in NAMING_VERBS and (subject is None or subject.i not in {c.i for c in cue.children}):
+        if lemma in NAMING_VERBS and (subject is None or subject.dep_ != "nsubj" or subject.head is not cue):
             return None  # "a plan called 'X'": naming, not speaking
         if subject is not None and not self.in_quote(block.char_start + subject.idx):
             return self._resolve(span, block, subject, cue.text, "cue_subject", is_linked)
@@ -434,18 +481,28 @@ class _Context:
         name_toks = [token] + [c for c in token.children if c.dep_ in {"compound", "flat", "appos"}]
         for t in name_toks:
             m = self._mention_at(block.char_start + t.idx)
-            if m is not None:
+            # a nationality modifying a role ("the Chilean minister") is not the speaker
+            if m is not None and (t is token or m.label in {"PERSON", "ORG"}):
                 return self._found(m, cue, method, linked)
         word = token.lower_
         if word in PERSONAL_PRONOUNS:
-            m = self._salient_person(at, PERSONAL_PRONOUNS[word])
+            m = self._clause_subject_person(token, block, PERSONAL_PRONOUNS[word]) \
+                or self._salient_person(at, PERSONAL_PRONOUNS[word])
             return self._found(m, cue, "pronoun", linked) if m else _Attribution(None, None, cue, "unattributed", linked)
         if word in GROUP_PRONOUNS:
             return _Attribution(None, None, cue, "unattributed", linked)
         if token.pos_ == "PROPN":  # a name spaCy did not tag: match it to a known person by surname
             m = next((p for p in reversed(self.persons) if p.canonical.split()[-1] == token.text), None)
+            # The small model often tags a full name as an organisation; its surname still names it.
+            m = m or next((p for p in reversed(self.a.mentions) if p.char_end <= at and len(p.text.split()) > 1
+                           and p.text.split()[-1] == token.text and p.label in SPEAKER_LABELS), None)
             if m is not None:
                 return self._found(m, cue, method, linked)
+            full = list(re.finditer(rf"\b((?:[A-Z][\w'’-]+ ){{1,2}}){re.escape(token.text)}\b", self.a.raw_text[:at]))
+            if full:  # "… Jane Doe …" earlier, untagged: give the fuller name
+                words = [w for w in full[-1].group(0).split() if w.lower().rstrip(".") not in ROLE_NOUNS | TITLES]
+                if len(words) > 1:
+                    return _Attribution(" ".join(words), None, cue, method, linked)
             phrase = " ".join(t.text for t in token.subtree if t.i <= token.i and t.dep_ in {"compound", "flat"} or t is token)
             return _Attribution(phrase, None, cue, method, linked)
         if token.pos_ == "NOUN":
@@ -460,6 +517,12 @@ class _Context:
         return None
 
     def _found(self, m: "Mention", cue, method, linked) -> _Attribution:
+        if len(m.canonical.split()) == 1:
+            # A speaker's bare surname the tagger did not link ("Varga", tagged as an organisation
+            # like the full name was): the latest fuller name ending in it is the same person.
+            m = next((p for p in reversed(self.a.mentions) if p.char_end <= m.char_start
+                      and len(p.canonical.split()) > 1 and p.canonical.split()[-1] == m.canonical
+                      and p.label in SPEAKER_LABELS), m)
         if m.label == "PERSON":
             self.speakers.append((m.char_start, m))
         return _Attribution(m.canonical, m.entity_id, cue, method, linked)
@@ -475,6 +538,18 @@ class _Context:
         if not found:
             return None
         return min(found, key=lambda m: abs(m.char_start - (nearest if nearest is not None else start)))
+
+    def _clause_subject_person(self, pronoun, block, gender: str | None) -> "Mention | None":
+        """A person who is the subject of an earlier clause of the pronoun's own sentence
+        ("Jane Doe scolded him: '…,' she said") is who the pronoun means."""
+        sent = pronoun.sent
+        for t in reversed(sent[: pronoun.i - sent.start]):
+            if t.dep_ not in SUBJECT_DEPS or self.in_quote(block.char_start + t.idx):
+                continue
+            m = self._mention_at(block.char_start + t.idx)
+            if m is not None and m.label == "PERSON" and self._gender.get(m.entity_id) in {None, gender}:
+                return m
+        return None
 
     def _salient_person(self, before: int, gender: str | None) -> "Mention | None":
         """The person a he/she (or a bare role noun) most likely means: the latest person mentioned

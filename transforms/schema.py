@@ -15,8 +15,11 @@ import polars as pl
 import pyarrow as pa
 
 BLOCK_KINDS = ("title", "subtitle", "body", "caption", "credit", "boilerplate", "comment")
-#: Block kinds that are article text: sentences, entities and quotes come only from these.
+#: Block kinds that are article text: quotes come only from these.
 ARTICLE_KINDS = ("title", "subtitle", "body")
+#: Block kinds the model parses into sentences and entity mentions: article text plus photo
+#: captions, which name the people and things pictured (comments and boilerplate never).
+ANALYSED_KINDS = (*ARTICLE_KINDS, "caption")
 DOCUMENT_FORMATS = ("text", "html", "json", "jsonl", "warc")
 ENTITY_LABELS = (
     "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
@@ -138,7 +141,7 @@ BLOCKS = Table(
 
 SENTENCES = Table(
     "sentences",
-    "Sentences of the article blocks (title, subtitle, body), from the spaCy parse.",
+    "Sentences of the article blocks (title, subtitle, body) and photo captions, from the spaCy parse.",
     (
         _c("doc_id", _S, "Document this sentence belongs to.", nullable=False),
         _c("sentence_id", _S, "block_id + index; unique across the warehouse.", nullable=False),
@@ -152,7 +155,7 @@ SENTENCES = Table(
 
 ENTITY_MENTIONS = Table(
     "entity_mentions",
-    "Named-entity mentions in article text, each linked to an entity.",
+    "Named-entity mentions in article text and captions, each linked to an entity.",
     (
         _c("doc_id", _S, "Document of the mention.", nullable=False),
         _c("mention_id", _S, "sentence-scoped id; unique across the warehouse.", nullable=False),

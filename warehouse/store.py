@@ -1,12 +1,23 @@
 """The DuckDB warehouse: DDL from the schema module, an atomic publish, and read-only queries.
 
-Publishing happens in one transaction: a run's batch becomes visible all at once or not at all.
+Readers and writers: DuckDB lets one process write a file only while no other process has it
+open, so a publish never writes `newsflow.duckdb` in place. It copies the file to
+`newsflow.duckdb.next`, applies the batch there in one transaction, checkpoints, and renames the
+copy over the original (atomic on POSIX). Analysts holding the file open read-only keep the old
+snapshot until they reconnect and never block or see half a batch; a crash or kill mid-publish
+leaves the old file untouched (the stale copy is removed by the next publish). Concurrent runs
+serialise on `newsflow.lock`. The cost is one file copy per publish.
+
 A document's rows are replaced as a whole, so re-running on the same input adds nothing and
 reprocessing a document leaves no stale rows behind.
 """
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -18,6 +29,9 @@ DB_NAME = "newsflow.duckdb"
 SQL_DIR = Path(__file__).parent / "sql"
 LOCK_RETRIES = 5
 LOCK_BACKOFF_SECONDS = 0.5
+PUBLISH_LOCK_TIMEOUT_SECONDS = 600
+# The newest storage format that PyPI's `duckdb-cli` (1.5.x) can open: analysts can use the CLI.
+STORAGE_VERSION = "v1.5.0"
 
 
 class WarehouseBusy(RuntimeError):
@@ -45,16 +59,13 @@ def views_sql() -> str:
     return (SQL_DIR / "views.sql").read_text(encoding="utf-8")
 
 
-def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, retrying briefly while another process holds the file."""
+def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only, with no access to other files: nothing can be modified."""
     for attempt in range(LOCK_RETRIES):
         try:
-            if read_only:
-                # No external access: `newsflow sql` cannot write files or attach other databases.
-                return duckdb.connect(str(db_path), read_only=True,
-                                      config={"enable_external_access": False, "lock_configuration": True})
-            return duckdb.connect(str(db_path))
-        except duckdb.IOException as exc:
+            return duckdb.connect(str(db_path), read_only=True,
+                                  config={"enable_external_access": False, "lock_configuration": True})
+        except duckdb.IOException as exc:  # someone opened the file for writing outside newsflow
             if "lock" not in str(exc).lower() or attempt == LOCK_RETRIES - 1:
                 raise WarehouseBusy(
                     f"the warehouse {db_path} is in use by another process ({exc}); "
@@ -79,10 +90,42 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(views_sql())
 
 
+#: What entity, story and statement resolution needs of the published rows.
+KNOWN_COLUMNS = {
+    "entities": "entity_id, name, label, aliases, merge_reasons",
+    "entity_mentions": "doc_id, entity_id, text, label, char_start, char_end",
+    "documents": "doc_id, title, published_at, story_id",
+    "blocks": "doc_id, kind, char_start, char_end, text",
+    "quotes": "quote_id, doc_id, text, speaker_entity_id, statement_id",
+}
+
+
+def read_known(db_path: Path, *, exclude_doc_ids: list[str]) -> dict[str, pl.DataFrame]:
+    """Published rows that resolution links new documents to (minus documents being replaced)."""
+    known = {name: schema.TABLES[name].empty().select([c.strip() for c in cols.split(",")])
+             for name, cols in KNOWN_COLUMNS.items()}
+    if not db_path.exists():
+        return known
+    con = connect_read_only(db_path)
+    try:
+        present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "documents" not in present:
+            return known
+        con.execute("CREATE TEMP TABLE replaced AS SELECT unnest($1::VARCHAR[]) AS doc_id", [exclude_doc_ids])
+        for name, cols in KNOWN_COLUMNS.items():
+            where = "" if name == "entities" else " WHERE doc_id NOT IN (SELECT doc_id FROM replaced)"
+            if name == "blocks":
+                where += " AND kind IN ('title', 'subtitle', 'body')"
+            known[name] = pl.from_arrow(con.execute(f"SELECT {cols} FROM {name}{where}").to_arrow_table())
+        return known
+    finally:
+        con.close()
+
+
 def published_doc_ids(db_path: Path) -> set[str]:
     if not db_path.exists():
         return set()
-    con = connect(db_path, read_only=True)
+    con = connect_read_only(db_path)
     try:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if "documents" not in tables:
@@ -92,52 +135,115 @@ def published_doc_ids(db_path: Path) -> set[str]:
         con.close()
 
 
-def publish(db_path: Path, staged: dict[str, Path], *, run_row: dict, doc_ids: list[str]) -> dict[str, int]:
-    """Replace the batch's documents everywhere and append the run's records, in one transaction.
+@contextmanager
+def _publish_lock(db_path: Path):
+    """One publisher at a time per warehouse; others wait, then fail with a clear message."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(db_path.with_name(db_path.stem + ".lock"), "a+") as handle:
+        deadline = time.monotonic() + PUBLISH_LOCK_TIMEOUT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WarehouseBusy(f"another run has been publishing to {db_path} for too long") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _writable_copy(db_path: Path):
+    """Yield a connection to a copy of the warehouse; on success the copy replaces it atomically."""
+    with _publish_lock(db_path):
+        nxt = db_path.with_name(db_path.name + ".next")
+        for stale in (nxt, nxt.with_name(nxt.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        if db_path.exists():
+            shutil.copyfile(db_path, nxt)
+        else:
+            boot = duckdb.connect()
+            boot.execute(f"ATTACH {_quote(str(nxt))} AS fresh (STORAGE_VERSION {_quote(STORAGE_VERSION)})")
+            boot.execute("DETACH fresh")
+            boot.close()
+        con = duckdb.connect(str(nxt))
+        try:
+            ensure_schema(con)
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(nxt, db_path)
+            _fsync_dir(db_path.parent)
+        except BaseException:
+            con.close()
+            nxt.unlink(missing_ok=True)
+            raise
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(
+    db_path: Path,
+    staged: dict[str, Path],
+    *,
+    run_row: dict,
+    doc_ids: list[str],
+    story_updates: pl.DataFrame | None = None,
+    statement_updates: pl.DataFrame | None = None,
+) -> dict[str, int]:
+    """Replace the batch's documents everywhere and append the run's records, all or nothing.
 
     `staged` maps table names to Parquet files; `doc_ids` are the documents whose rows the batch
-    replaces. Returns the row count of every table after publishing.
+    replaces; the updates move already-published documents and quotes into the stories and
+    statements the batch joined. Returns the row count of every table after publishing.
     """
-    con = connect(db_path)
-    try:
-        ensure_schema(con)
+    with _writable_copy(db_path) as con:
         con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute("CREATE TEMP TABLE batch_docs AS SELECT unnest($1::VARCHAR[]) AS doc_id", [doc_ids])
-            for table in reversed(schema.DOCUMENT_TABLES):  # children before parents
-                con.execute(f"DELETE FROM {table.name} WHERE doc_id IN (SELECT doc_id FROM batch_docs)")
-            for table in schema.DOCUMENT_TABLES:
-                if table.name in staged:
-                    _insert_parquet(con, table, staged[table.name])
-            if "entities" in staged:
-                _merge_entities(con, staged["entities"])
-            for name in ("input_files", "rejections", "validation_results"):
-                if name in staged:
-                    _insert_parquet(con, schema.TABLES[name], staged[name])
-            _upsert_run(con, run_row)
-            con.execute("DROP TABLE batch_docs")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        con.execute("CREATE TEMP TABLE batch_docs AS SELECT unnest($1::VARCHAR[]) AS doc_id", [doc_ids])
+        for table in reversed(schema.DOCUMENT_TABLES):  # children before parents
+            con.execute(f"DELETE FROM {table.name} WHERE doc_id IN (SELECT doc_id FROM batch_docs)")
+        for table in schema.DOCUMENT_TABLES:
+            if table.name in staged:
+                _insert_parquet(con, table, staged[table.name])
+        if "entities" in staged:
+            _merge_entities(con, staged["entities"])
+        if story_updates is not None and story_updates.height:
+            con.register("story_updates", story_updates.to_arrow())
+            con.execute("UPDATE documents SET story_id = u.story_id FROM story_updates u "
+                        "WHERE documents.doc_id = u.doc_id")
+            con.unregister("story_updates")
+        if statement_updates is not None and statement_updates.height:
+            con.register("statement_updates", statement_updates.to_arrow())
+            con.execute("UPDATE quotes SET statement_id = u.statement_id FROM statement_updates u "
+                        "WHERE quotes.quote_id = u.quote_id")
+            con.unregister("statement_updates")
+        for name in ("input_files", "rejections", "validation_results"):
+            if name in staged:
+                _insert_parquet(con, schema.TABLES[name], staged[name])
+        _upsert_run(con, run_row)
+        con.execute("DROP TABLE batch_docs")
+        con.execute("COMMIT")
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in schema.TABLES}
-    finally:
-        con.close()
 
 
 def record_run(db_path: Path, run_row: dict, staged: dict[str, Path]) -> None:
-    """Record a run that published no documents (nothing new, or validation blocked it)."""
-    con = connect(db_path)
-    try:
-        ensure_schema(con)
+    """Record a run that published no documents (validation blocked it): its files, rejections, results."""
+    with _writable_copy(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         for name in ("input_files", "rejections", "validation_results"):
             if name in staged:
                 _insert_parquet(con, schema.TABLES[name], staged[name])
         _upsert_run(con, run_row)
         con.execute("COMMIT")
-    finally:
-        con.close()
 
 
 def _insert_parquet(con, table: schema.Table, path: Path) -> None:
@@ -189,7 +295,7 @@ def query(db_path: Path, sql: str) -> tuple[list[str], list[tuple]]:
     """Run one read-only query; statements that would modify anything fail."""
     if not db_path.exists():
         raise FileNotFoundError(f"no warehouse at {db_path}; run `newsflow run` first")
-    con = connect(db_path, read_only=True)
+    con = connect_read_only(db_path)
     try:
         cur = con.execute(sql)
         if cur.description is None:

@@ -1,16 +1,23 @@
 -- Analyst views over the published tables. Recreated on every publish.
+-- An outlet is the document's source_name when the input named one, else its folder or file name.
+CREATE OR REPLACE VIEW document_outlets AS
+SELECT doc_id,
+       coalesce(source_name, regexp_extract(url, '^[a-z]+://(?:www\.)?([^/]+)', 1), source_path) AS outlet
+FROM documents;
+COMMENT ON VIEW document_outlets IS 'Each document''s outlet: source_name, else the URL host, else the file path.';
+
 CREATE OR REPLACE VIEW quotes_by_speaker AS
 SELECT coalesce(e.name, q.speaker) AS speaker,
        q.speaker_entity_id,
        count(*) AS n_quotes,
        count(DISTINCT q.doc_id) AS n_documents,
-       list(DISTINCT d.source_path ORDER BY d.source_path) AS sources
+       list(DISTINCT o.outlet ORDER BY o.outlet) AS outlets
 FROM quotes q
-JOIN documents d USING (doc_id)
+JOIN document_outlets o USING (doc_id)
 LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id
 WHERE q.speaker IS NOT NULL
 GROUP BY ALL;
-COMMENT ON VIEW quotes_by_speaker IS 'Who was quoted, how often, in how many documents.';
+COMMENT ON VIEW quotes_by_speaker IS 'Who was quoted, how often, in how many documents and outlets.';
 
 CREATE OR REPLACE VIEW unattributed_quotes AS
 SELECT q.doc_id, d.title, q.quote_id, q.text, q.cue, q.method
@@ -30,3 +37,19 @@ JOIN entities ea ON ea.entity_id = p.entity_a
 JOIN entities eb ON eb.entity_id = p.entity_b
 GROUP BY ALL;
 COMMENT ON VIEW entity_cooccurrence IS 'Pairs of entities mentioned in the same document, with the number of such documents.';
+
+CREATE OR REPLACE VIEW story_coverage AS
+SELECT coalesce(d.story_id, d.doc_id) AS story_id,
+       any_value(d.title ORDER BY d.published_at NULLS LAST, d.doc_id) AS headline,
+       count(*) AS n_documents,
+       list(DISTINCT o.outlet ORDER BY o.outlet) AS outlets,
+       min(d.published_at) AS first_published,
+       max(d.published_at) AS last_published,
+       sum(coalesce(q.n_quotes, 0)) AS n_quotes,
+       sum(coalesce(q.n_attributed, 0)) AS n_attributed_quotes
+FROM documents d
+JOIN document_outlets o USING (doc_id)
+LEFT JOIN (SELECT doc_id, count(*) AS n_quotes, count(speaker) AS n_attributed FROM quotes GROUP BY doc_id) q
+  USING (doc_id)
+GROUP BY ALL;
+COMMENT ON VIEW story_coverage IS 'Each story (documents reporting one event): outlets, dates and quote counts.';
