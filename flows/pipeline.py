@@ -6,7 +6,9 @@ modules this flow calls; the transforms only see data.
 """
 from __future__ import annotations
 
+import glob
 import json
+import math
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -18,9 +20,12 @@ from pathlib import Path
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
 from expectations.validate import ValidationReport, validate_frames
+from flows.observe import progress_bar, publish_run_artifact
+from flows.runners import available_cores, default_task_runner
 from flows.settings import Settings
 from flows.sources import ReadResult, discover, read_files
 from transforms import schema
@@ -32,6 +37,10 @@ from transforms.integrity import validation_frames
 from transforms.nlp import analyse_batch
 from transforms.resolution import apply_resolution, resolve
 from warehouse import store
+
+
+#: Below this many documents per batch, worker start-up costs more than parallelism saves.
+MIN_PARALLEL_BATCH = 20
 
 
 class PipelineFailed(RuntimeError):
@@ -84,8 +93,24 @@ def package_version(name: str) -> str:
 
 
 @task(name="discover-inputs", cache_policy=NO_CACHE)
-def discover_inputs(inputs: list[str]) -> tuple[list[Path], list[dict]]:
-    return discover(inputs)
+def discover_inputs(inputs: list[str], since: datetime | None) -> tuple[list[Path], list[dict]]:
+    """Files under the inputs (glob patterns expanded), optionally only those modified since a date."""
+    expanded: list[str] = []
+    for item in inputs:
+        matches = sorted(glob.glob(item, recursive=True)) if glob.has_magic(item) else []
+        expanded += matches or [item]
+    paths, missing = discover(expanded)
+    if since is not None:
+        cutoff = since.timestamp()
+        paths = [p for p in paths if _mtime(p) >= cutoff]
+    return paths, missing
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")  # keep it: the read stage records why it cannot be read
 
 
 @task(name="read-and-decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
@@ -131,64 +156,144 @@ def publish(db: Path, staged: dict[str, Path], run_row: dict, doc_ids: list[str]
     return store.publish(db, staged, run_row=run_row, doc_ids=doc_ids, **updates)
 
 
-@flow(name="news_pipeline", log_prints=False)
+class Ledger:
+    """What became of every input: the input_files and rejections rows of one run."""
+
+    def __init__(self, run_id: str, read: ReadResult, missing: list[dict]):
+        self.run_id = run_id
+        self.rejections = [dict(r, run_id=run_id) for r in missing] + read.rejections
+        self.input_files = read.input_files + [
+            dict(run_id=run_id, source_path=r["source_path"], size_bytes=None, content_sha256=None, doc_id=None,
+                 outcome="rejected", detail=f"{r['reason']}: {r['detail']}")
+            for r in missing
+        ]
+
+    def reject_document(self, doc_id: str, reason: str, detail: str) -> None:
+        """A document that was read but failed later: its input becomes a rejection."""
+        for row in self.input_files:
+            if row["doc_id"] == doc_id and row["outcome"] == "published":
+                row.update(outcome="rejected", detail=f"{reason}: {detail}")
+                self.rejections.append(dict(source_path=row["source_path"], reason=reason, detail=detail,
+                                            run_id=self.run_id))
+
+    def counts(self) -> dict[str, int]:
+        # Multi-record files (JSON, WARC) have a row per record ("path#n") and one for the file.
+        containers = {r["source_path"].rsplit("#", 1)[0] for r in self.input_files if "#" in r["source_path"]}
+        units = [r for r in self.input_files if r["source_path"] not in containers]
+        return {
+            "files": len({r["source_path"].rsplit("#", 1)[0] for r in self.input_files}),
+            "documents_new": sum(r["outcome"] == "published" for r in units),
+            "documents_duplicate": sum(r["outcome"] == "duplicate" for r in units),
+            "documents_rejected": sum(r["outcome"] == "rejected" for r in units),
+        }
+
+
+def _chunks(documents: list, batch_size: int, min_chunks: int) -> list[list]:
+    """Batches of at most batch_size, and at least min_chunks of them when there is enough work."""
+    if not documents:
+        return []
+    n = max(math.ceil(len(documents) / batch_size), min(min_chunks, math.ceil(len(documents) / MIN_PARALLEL_BATCH)))
+    size = math.ceil(len(documents) / n)
+    return [documents[i:i + size] for i in range(0, len(documents), size)]
+
+
+def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str], ledger: Ledger, logger):
+    """NLP over all batches on the flow's task runner; a failing batch is retried document by
+    document in this process so one bad document cannot sink the others."""
+    chunks = _chunks(docs, settings.batch_size, available_cores())
+    results: list[dict[str, pl.DataFrame]] = []
+    failed_docs: set[str] = set()
+    with progress_bar(len(docs)) as advance:
+        if len(chunks) == 1:  # nothing to parallelise: skip worker start-up
+            outcomes = [(chunks[0], _run_inline(analyse, chunks[0], settings, run_id, recurring))]
+            advance(len(chunks[0]))
+        else:
+            futures = {analyse.submit(c, settings, run_id, recurring): c for c in chunks}
+            outcomes = []
+            for future in as_completed(list(futures)):
+                outcomes.append((futures[future], _future_result(future)))
+                advance(len(futures[future]))
+    for chunk, outcome in outcomes:
+        if not isinstance(outcome, BaseException):
+            results.append(outcome)
+            continue
+        logger.warning("batch of %d documents failed (%s); isolating the failing documents", len(chunk), outcome)
+        nlp = load_model(settings.spacy_model)
+        for doc in chunk:
+            try:
+                results.append(analyse_batch([doc], nlp, run_id=run_id, recurring=recurring))
+            except Exception as exc:  # noqa: BLE001 - recorded as the document's rejection
+                failed_docs.add(doc.doc_id)
+                ledger.reject_document(doc.doc_id, "analysis_failed", f"{type(exc).__name__}: {exc}")
+    return results, failed_docs
+
+
+def _run_inline(task_, *args):
+    try:
+        return task_(*args)
+    except Exception as exc:  # noqa: BLE001 - handled by the caller like a failed future
+        return exc
+
+
+def _future_result(future):
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - handled by the caller
+        return exc
+
+
+@flow(name="news_pipeline", task_runner=default_task_runner(), log_prints=False)
 def news_pipeline(
     inputs: list[str],
     warehouse: str = "warehouse",
     full_refresh: bool = False,
+    since: datetime | None = None,
+    reprocess_outdated: bool = False,
     spacy_model: str | None = None,
     batch_size: int | None = None,
 ) -> dict:
-    """Run the whole pipeline on files and folders; returns the run summary."""
+    """Run the whole pipeline on files, folders and glob patterns; returns the run summary.
+
+    Only content the warehouse has not published is processed, unless `full_refresh` (everything)
+    or `reprocess_outdated` (documents published by another package or model version).
+    """
     logger = get_run_logger()
     settings = Settings.from_env().with_overrides(spacy_model=spacy_model, batch_size=batch_size)
     started = datetime.now(timezone.utc)
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     layout = WarehouseLayout(Path(warehouse), run_id)
     layout.root.mkdir(parents=True, exist_ok=True)
+    versions = dict(package_version=package_version("newsflow"), model_name=settings.spacy_model,
+                    model_version=package_version(settings.spacy_model))
 
-    paths, missing = discover_inputs(inputs)
+    paths, missing = discover_inputs(inputs, since)
     known = set() if full_refresh else store.published_doc_ids(layout.db)
+    if reprocess_outdated and known:
+        known -= store.outdated_doc_ids(layout.db, **versions)
     read = read_inputs(paths, known, settings, run_id)
-    rejections = [dict(r, run_id=run_id) for r in missing] + read.rejections
-    input_files = read.input_files + [
-        dict(run_id=run_id, source_path=r["source_path"], size_bytes=None, content_sha256=None, doc_id=None,
-             outcome="rejected", detail=f"{r['reason']}: {r['detail']}")
-        for r in missing
-    ]
-    logger.info("run %s: %d files, %d new documents", run_id, len(paths) + len(missing), len(read.documents))
+    ledger = Ledger(run_id, read, missing)
+    logger.info("run %s: %d inputs, %d new documents", run_id, len(ledger.input_files), len(read.documents))
 
-    nlp = load_model(settings.spacy_model)
     recurring = recurring_block_keys(
         (d.raw_text for d in read.documents), min_documents=settings.min_recurring_documents
     )
-    docs = read.documents
-    batches = [
-        analyse(docs[i:i + settings.batch_size], settings, run_id, recurring)
-        for i in range(0, len(docs), settings.batch_size)
-    ]
-    tables, story_updates, statement_updates = resolve_with_warehouse(combine(batches), layout.db)
-    tables["input_files"] = schema.INPUT_FILES.frame(input_files)
-    tables["rejections"] = schema.REJECTIONS.frame(rejections)
+    results, failed = _analyse_all(read.documents, settings, run_id, recurring, ledger, logger)
+    docs = [d for d in read.documents if d.doc_id not in failed]
+    tables, story_updates, statement_updates = resolve_with_warehouse(combine(results), layout.db)
+    tables["input_files"] = schema.INPUT_FILES.frame(ledger.input_files)
+    tables["rejections"] = schema.REJECTIONS.frame(ledger.rejections)
     staged = stage(tables, layout.staging)
     report = validate(staged, layout.root, run_id)
     updates = dict(story_updates=story_updates, statement_updates=statement_updates)
 
-    # Multi-record files (JSON, WARC) have a row per record ("path#n") and one for the file.
-    containers = {r["source_path"].rsplit("#", 1)[0] for r in input_files if "#" in r["source_path"]}
-    units = [r for r in input_files if r["source_path"] not in containers]
     counts = {
-        "files": len({r["source_path"].rsplit("#", 1)[0] for r in input_files}),
-        "documents_new": len(docs),
-        "documents_duplicate": sum(r["outcome"] == "duplicate" for r in units),
-        "documents_rejected": sum(r["outcome"] == "rejected" for r in units),
+        **ledger.counts(),
         **{name: tables[name].height for name in ("blocks", "sentences", "entity_mentions", "quotes", "entities")},
     }
     run_row = dict(
         run_id=run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started,
         finished_at=datetime.now(timezone.utc), counts=json.dumps(counts), validation=json.dumps(report.summary()),
-        package_version=package_version("newsflow"), model_name=settings.spacy_model,
-        model_version=nlp.meta.get("version", "unknown"),
+        **versions,
     )
     summary = dict(run_id=run_id, warehouse=str(layout.db), counts=counts, validation=report.summary(),
                    validation_failures=report.describe_failures())
@@ -202,6 +307,7 @@ def news_pipeline(
                          {k: v for k, v in quarantined.items() if k in ("input_files", "rejections", "validation_results")})
         summary["status"] = "validation_failed"
         summary["quarantine"] = str(layout.quarantine)
+        publish_run_artifact(summary, tables)
         raise PipelineFailed(
             f"validation blocked publishing; batch kept in {layout.quarantine}\n{report.describe_failures()}", summary
         )
@@ -210,6 +316,7 @@ def news_pipeline(
     totals = publish(layout.db, staged_results, dict(run_row, status=status), [d.doc_id for d in docs], updates)
     _keep_parquet(layout, staged_results)
     summary.update(status=status, totals=totals)
+    publish_run_artifact(summary, tables)
     logger.info("run %s %s: %s", run_id, status, counts)
     return summary
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,23 +23,34 @@ class ReadResult:
     rejections: list[dict] = field(default_factory=list)
 
 
-def discover(inputs: list[str]) -> tuple[list[Path], list[dict]]:
-    """Files named directly plus regular files under named folders (recursive, sorted).
+def display_path(path: Path | str) -> str:
+    """The path as text for the tables: names that are not valid UTF-8 (kept by Python as lone
+    surrogates, which Parquet and DuckDB refuse) get their bad bytes shown as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
-    Returns the files and rejection rows for inputs that do not exist. Hidden files and folders
-    are skipped; symlinked folders are not followed (no loops, nothing outside the input).
+
+def discover(inputs: list[str]) -> tuple[list[Path], list[dict]]:
+    """Files named directly plus files under named folders (recursive, sorted).
+
+    Returns the files and rejection rows for inputs that do not exist and for symlinked folders
+    met in the walk (not followed: no loops, nothing outside the input, but accounted for).
+    Hidden files and folders are skipped. Anything else that exists (FIFOs, dangling or looping
+    symlinks) is returned as a file so that `read_files` rejects it with the reason.
     """
     files, missing = [], []
     for item in inputs:
         path = Path(item)
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
+        if path.is_dir():
             for root, dirs, names in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                links = sorted(d for d in dirs if not d.startswith(".") and os.path.islink(os.path.join(root, d)))
+                missing += [dict(source_path=display_path(Path(root) / d), reason="symlinked_folder",
+                                 detail="symlinked folder, not followed") for d in links]
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in links)
                 files += [Path(root) / n for n in sorted(names) if not n.startswith(".")]
+        elif os.path.lexists(path):
+            files.append(path)
         else:
-            missing.append(dict(source_path=str(path), reason="not_found", detail="no such file or folder"))
+            missing.append(dict(source_path=display_path(path), reason="not_found", detail="no such file or folder"))
     seen, unique = set(), []
     for f in files:
         if f not in seen:
@@ -63,14 +75,10 @@ def read_files(paths: list[Path], *, known_doc_ids: set[str], max_file_bytes: in
     first_path_of: dict[str, str] = {}
     limit = max_decompressed_bytes or DECOMPRESSION_FACTOR * max_file_bytes
     for path in paths:
-        source = str(path)
+        source = display_path(path)
         row = dict(run_id=run_id, source_path=source, size_bytes=None, content_sha256=None, doc_id=None)
         try:
-            size = path.stat().st_size
-            row["size_bytes"] = size
-            if size > max_file_bytes:
-                raise RejectedInput("too_large", f"{size} bytes > limit {max_file_bytes}")
-            data = path.read_bytes()
+            data = _read_regular(path, max_file_bytes, row)
             row["content_sha256"] = content_sha256(data)
             parsed = parse_input(data, path.name, field_map=field_map, max_record_bytes=max_file_bytes,
                                  max_decompressed_bytes=limit)
@@ -79,6 +87,9 @@ def read_files(paths: list[Path], *, known_doc_ids: set[str], max_file_bytes: in
             continue
         except OSError as exc:
             _reject(out, row, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - a parser bug on one hostile file must not stop the run
+            _reject(out, row, "parse_error", f"{type(exc).__name__}: {exc}")
             continue
         if not parsed.multi:
             rec = parsed.records[0]
@@ -89,6 +100,37 @@ def read_files(paths: list[Path], *, known_doc_ids: set[str], max_file_bytes: in
             continue
         _read_records(out, row, parsed, known_doc_ids, first_path_of)
     return out
+
+
+_FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _check_regular(st: os.stat_result, max_file_bytes: int, row: dict) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        what = next((name for test, name in _FILE_KINDS if test(st.st_mode)), "not a regular file")
+        raise RejectedInput("not_a_file", f"path is {what}")
+    row["size_bytes"] = st.st_size
+    if st.st_size > max_file_bytes:
+        raise RejectedInput("too_large", f"{st.st_size} bytes > limit {max_file_bytes}")
+
+
+def _read_regular(path: Path, max_file_bytes: int, row: dict) -> bytes:
+    """The bytes of a regular file of at most `max_file_bytes`, else RejectedInput / OSError.
+
+    stat first, so an over-size file or a FIFO is rejected without being opened (reading a FIFO
+    would block the run). The open is non-blocking and re-checked with fstat in case the path was
+    swapped meanwhile, and the read stops one byte past the limit in case the file grew.
+    """
+    _check_regular(os.stat(path), max_file_bytes, row)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        _check_regular(os.fstat(fd), max_file_bytes, row)
+        data = fh.read(max_file_bytes + 1)
+    if len(data) > max_file_bytes:
+        raise RejectedInput("too_large", f"file grew past the limit {max_file_bytes} bytes while read")
+    row["size_bytes"] = len(data)
+    return data
 
 
 def _read_records(out: ReadResult, file_row: dict, parsed: ParsedInput, known: set[str],

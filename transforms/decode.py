@@ -59,10 +59,19 @@ def decode_text(data: bytes) -> DecodedText:
         raise RejectedInput("empty", f"{len(data)} bytes, no text")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="strict"), encoding)
+            try:
+                return _checked(data.decode(encoding, errors="strict"), encoding)
+            except UnicodeDecodeError:
+                break   # a BOM followed by bytes that do not decode is no BOM: detect as usual
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise RejectedInput("binary", f"content is {what}")
+    bomless = _bomless_utf16(data)
+    if bomless:
+        try:
+            return _checked(data.decode(bomless), bomless)
+        except (UnicodeDecodeError, RejectedInput):
+            pass
     try:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -81,6 +90,25 @@ def decode_text(data: bytes) -> DecodedText:
         if western is not None and mess_ratio(western, 1.0) <= best.chaos + 0.05:
             return _checked(western, "cp1252")
     return _checked(str(best), best.encoding)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" for UTF-16 without a BOM, else None.
+
+    Text in a Latin script stored as UTF-16 has a zero high byte in nearly every code unit, so the
+    zeros all sit at odd (LE) or all at even (BE) offsets. Such bytes are also valid UTF-8 (full
+    of NULs) and would otherwise be rejected as binary.
+    """
+    sample = data[:8192]
+    if len(data) % 2 or len(sample) < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd >= 0.3 * half and even <= 0.02 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.02 * half:
+        return "utf-16-be"
+    return None
 
 
 def _checked(text: str, encoding: str) -> DecodedText:

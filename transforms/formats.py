@@ -212,7 +212,9 @@ def html_document(html: str, *, encoding: str = "utf-8", fmt: str = "html", url:
     import html_text
 
     try:
-        raw = html_text.extract_text(html, guess_layout=True)
+        raw = html_text.extract_text(_parse_html(html), guess_layout=True)
+    except RejectedInput:
+        raise
     except Exception as exc:  # lxml refuses some inputs (e.g. only a declaration)
         raise RejectedInput("unparseable_html", f"{type(exc).__name__}: {exc}") from exc
     if not raw.strip():
@@ -228,6 +230,25 @@ def html_document(html: str, *, encoding: str = "utf-8", fmt: str = "html", url:
         out["published_at"] = published_at
     return ParsedDocument(raw_text=raw, format=fmt, encoding=encoding, main_text=main,
                           language=detect_language(main or raw), **out)
+
+
+def _parse_html(html: str):
+    """lxml tree of a page, as html_text builds it, or RejectedInput when the parser gave up.
+
+    libxml2 stops at 256 levels of nesting and silently drops the rest of the page; a document
+    cut short there must be rejected, not published as if complete. The parser never loads a DTD
+    or anything over the network.
+    """
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(recover=True, encoding="utf-8", no_network=True)
+    body = html.strip().replace("\x00", "").encode("utf-8", "replace") or b"<html/>"
+    root = lxml.etree.fromstring(body, parser=parser)
+    limit = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if limit is not None:
+        raise RejectedInput("too_deep", f"HTML parser gave up: {limit.message}")
+    return root if root is not None else lxml.etree.fromstring(b"<html/>", parser=parser)
 
 
 def _trafilatura(html: str, url: str | None) -> dict:
@@ -329,14 +350,23 @@ def _first(rec: dict, names: tuple[str, ...]) -> tuple[str | None, Any]:
     return None, None
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_str(text: str) -> str:
+    """JSON escapes can spell lone surrogates ("\\ud800"), which no UTF-8 writer (Parquet, DuckDB)
+    accepts: each becomes U+FFFD, one character for one, so the rest of the text is kept as is."""
+    return _SURROGATE_RE.sub("\ufffd", text)
+
+
 def _as_text(target: str, name: str, value: Any) -> str:
     """A metadata value as text: strings; lists of names (authors); objects with a name field."""
     if isinstance(value, str):
-        return value.strip()
+        return _valid_str(value.strip())
     if isinstance(value, dict):
         for key in ("name", "title", "value", "url", "href"):
             if isinstance(value.get(key), str):
-                return value[key].strip()
+                return _valid_str(value[key].strip())
     if isinstance(value, list) and value and all(isinstance(v, (str, dict)) for v in value):
         return ", ".join(_as_text(target, name, v) for v in value)
     raise RejectedInput("bad_field", f"{target} field {name!r} is {type(value).__name__}, not text")
@@ -399,6 +429,7 @@ def json_record_document(rec: Any, fmt: str, *, field_map: dict[str, str] | None
         raise RejectedInput("bad_field", f"{kind} field {name!r} is {type(value).__name__}, not a string")
     if len(value) > max_record_bytes:
         raise RejectedInput("too_large", f"{kind} field has {len(value)} characters > limit {max_record_bytes}")
+    value = _valid_str(value)
     if kind == "html":
         return html_document(value, encoding="utf-8", fmt=fmt, published_at=published, **meta)
     return text_document(value, "utf-8", fmt, published_at=published, **meta)
@@ -428,13 +459,21 @@ def _decode_json_bytes(data: bytes) -> tuple[str, str]:
         return decoded.text, decoded.encoding
 
 
+def _loads(text: str) -> Any:
+    """json.loads, with nesting deeper than Python's recursion limit as a RejectedInput."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise RejectedInput("too_deep", "JSON nested deeper than the parser's recursion limit") from None
+
+
 def parse_json_records(data: bytes, *, field_map: dict[str, str] | None = None,
                        max_record_bytes: int = 20_000_000, lines: bool = False) -> ParsedInput:
     """Records of a JSON document or of JSON Lines (tried when the whole is not one JSON value)."""
     text, _ = _decode_json_bytes(data)
     if not lines:
         try:
-            value = json.loads(text)
+            value = _loads(text)
         except json.JSONDecodeError as exc:
             if exc.msg != "Extra data":          # one value then more: that is JSON Lines
                 raise RejectedInput("bad_json", f"{exc.msg} at line {exc.lineno} column {exc.colno}") from exc
@@ -448,7 +487,7 @@ def parse_json_records(data: bytes, *, field_map: dict[str, str] | None = None,
                 raise RejectedInput("no_records", f"top-level {type(value).__name__} holds no list of records")
             out = ParsedInput("json")
             for n, item in enumerate(items, 1):
-                payload = json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8")
+                payload = json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
                 out.records.append(_json_record(n, payload, item, "json", field_map, max_record_bytes))
             return out
     out = ParsedInput("jsonl")
@@ -457,10 +496,13 @@ def parse_json_records(data: bytes, *, field_map: dict[str, str] | None = None,
             continue
         payload = line.encode("utf-8", "surrogatepass")
         try:
-            item = json.loads(line)
+            item = _loads(line)
         except json.JSONDecodeError as exc:
             out.records.append(Record(n, payload, rejection=RejectedInput(
                 "bad_json", f"line {n}: {exc.msg} at column {exc.colno}")))
+            continue
+        except RejectedInput as rej:
+            out.records.append(Record(n, payload, rejection=rej))
             continue
         out.records.append(_json_record(n, payload, item, "jsonl", field_map, max_record_bytes))
     if not out.records:

@@ -5,6 +5,7 @@ batches across documents. The model comes in as an argument: this module never l
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
@@ -111,8 +112,7 @@ def analyse_documents(
     jobs = [
         (a, b) for a in analysed if a.doc_id in english for b in a.blocks if b.kind in schema.ANALYSED_KINDS
     ]
-    texts = (b.text for _, b in jobs)
-    for (a, b), spacy_doc in zip(jobs, nlp.pipe(texts, batch_size=batch_size)):
+    for (a, b), spacy_doc in zip(jobs, _parse_blocks(nlp, [b.text for _, b in jobs], batch_size)):
         target = a.captions if b.kind == "caption" else a.article
         target.append(
             ArticleBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end, spacy_doc)
@@ -120,6 +120,46 @@ def analyse_documents(
     for a in analysed:
         _add_sentences_and_mentions(a)
     return analysed
+
+
+#: Blocks longer than this are parsed in pieces: spaCy refuses texts over `nlp.max_length` and its
+#: parser's memory grows with the text, so one huge paragraph must not take the batch down.
+MAX_PARSE_CHARS = 100_000
+_CUTS = (re.compile(r"[.!?]['\"”’)\]]*\s+"), re.compile(r"\s+"))   # sentence end, else whitespace
+
+
+def split_for_parse(text: str, limit: int = MAX_PARSE_CHARS) -> list[str]:
+    """Consecutive pieces of `text` of at most `limit` characters that join back to `text`.
+
+    Each piece ends after the last sentence end in its window (else the last whitespace, else a
+    hard cut), so the parse loses as little context as possible.
+    """
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = 0
+        for pattern in _CUTS:
+            ends = [m.end() for m in pattern.finditer(window, limit // 2)]
+            if ends:
+                cut = ends[-1]
+                break
+        cut = cut or limit
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _parse_blocks(nlp, texts: list[str], batch_size: int):
+    """One spaCy Doc per text, in order; long texts are parsed in pieces and joined."""
+    from spacy.tokens import Doc
+
+    limit = min(MAX_PARSE_CHARS, nlp.max_length)
+    split = [split_for_parse(t, limit) for t in texts]
+    docs = iter(nlp.pipe((p for pieces in split for p in pieces), batch_size=batch_size))
+    for pieces in split:
+        parts = [next(docs) for _ in pieces]
+        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
 def analyse_batch(

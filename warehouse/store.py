@@ -116,8 +116,22 @@ def read_known(db_path: Path, *, exclude_doc_ids: list[str]) -> dict[str, pl.Dat
             where = "" if name == "entities" else " WHERE doc_id NOT IN (SELECT doc_id FROM replaced)"
             if name == "blocks":
                 where += " AND kind IN ('title', 'subtitle', 'body')"
-            known[name] = pl.from_arrow(con.execute(f"SELECT {cols} FROM {name}{where}").to_arrow_table())
+            known[name] = pl.from_arrow(con.sql(f"SELECT {cols} FROM {name}{where}").to_arrow_table())
         return known
+    finally:
+        con.close()
+
+
+def outdated_doc_ids(db_path: Path, *, package_version: str, model_name: str, model_version: str) -> set[str]:
+    """Documents last published by another package or model version than the given one."""
+    con = connect_read_only(db_path)
+    try:
+        rows = con.execute("""
+            SELECT d.doc_id FROM documents d JOIN runs r USING (run_id)
+            WHERE r.package_version IS DISTINCT FROM ? OR r.model_name IS DISTINCT FROM ?
+               OR r.model_version IS DISTINCT FROM ?
+        """, [package_version, model_name, model_version]).fetchall()
+        return {r[0] for r in rows}
     finally:
         con.close()
 
