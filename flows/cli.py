@@ -52,6 +52,16 @@ def _date(text: str) -> datetime:
 
 
 def _run(args) -> int:
+    if not (args.full_refresh or args.reprocess_outdated):
+        from flows.manifest import record_if_nothing_new
+        from flows.settings import Settings, run_versions
+
+        settings = Settings.from_env().with_overrides(spacy_model=args.spacy_model)
+        summary = record_if_nothing_new(args.inputs, Path(args.warehouse), since=args.since,
+                                        versions=run_versions(settings))
+        if summary is not None:
+            _print_summary(summary)
+            return 0
     quiet_prefect_defaults()
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 

@@ -6,7 +6,6 @@ modules this flow calls; the transforms only see data.
 """
 from __future__ import annotations
 
-import glob
 import json
 import math
 import shutil
@@ -14,7 +13,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import polars as pl
@@ -24,10 +22,11 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
 from expectations.validate import ValidationReport, validate_frames
+from flows.manifest import find_inputs, partition_known
 from flows.observe import progress_bar, publish_run_artifact
 from flows.runners import available_cores, default_task_runner
-from flows.settings import Settings
-from flows.sources import ReadResult, discover, read_files
+from flows.settings import Settings, run_versions
+from flows.sources import ReadResult, read_files
 from transforms import schema
 from transforms.batches import combine
 from transforms.blocks import recurring_block_keys
@@ -85,32 +84,9 @@ def load_model(name: str):
         ) from exc
 
 
-def package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
-
-
 @task(name="discover-inputs", cache_policy=NO_CACHE)
 def discover_inputs(inputs: list[str], since: datetime | None) -> tuple[list[Path], list[dict]]:
-    """Files under the inputs (glob patterns expanded), optionally only those modified since a date."""
-    expanded: list[str] = []
-    for item in inputs:
-        matches = sorted(glob.glob(item, recursive=True)) if glob.has_magic(item) else []
-        expanded += matches or [item]
-    paths, missing = discover(expanded)
-    if since is not None:
-        cutoff = since.timestamp()
-        paths = [p for p in paths if _mtime(p) >= cutoff]
-    return paths, missing
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return float("inf")  # keep it: the read stage records why it cannot be read
+    return find_inputs(inputs, since)
 
 
 @task(name="read-and-decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
@@ -159,10 +135,10 @@ def publish(db: Path, staged: dict[str, Path], run_row: dict, doc_ids: list[str]
 class Ledger:
     """What became of every input: the input_files and rejections rows of one run."""
 
-    def __init__(self, run_id: str, read: ReadResult, missing: list[dict]):
+    def __init__(self, run_id: str, read: ReadResult, missing: list[dict], unchanged: list[dict]):
         self.run_id = run_id
         self.rejections = [dict(r, run_id=run_id) for r in missing] + read.rejections
-        self.input_files = read.input_files + [
+        self.input_files = unchanged + read.input_files + [
             dict(run_id=run_id, source_path=r["source_path"], size_bytes=None, content_sha256=None, doc_id=None,
                  outcome="rejected", detail=f"{r['reason']}: {r['detail']}")
             for r in missing
@@ -263,15 +239,17 @@ def news_pipeline(
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     layout = WarehouseLayout(Path(warehouse), run_id)
     layout.root.mkdir(parents=True, exist_ok=True)
-    versions = dict(package_version=package_version("newsflow"), model_name=settings.spacy_model,
-                    model_version=package_version(settings.spacy_model))
+    versions = run_versions(settings)
 
     paths, missing = discover_inputs(inputs, since)
     known = set() if full_refresh else store.published_doc_ids(layout.db)
+    unchanged: list[dict] = []
     if reprocess_outdated and known:
         known -= store.outdated_doc_ids(layout.db, **versions)
+    elif known:
+        paths, unchanged = partition_known(paths, layout.db, run_id)
     read = read_inputs(paths, known, settings, run_id)
-    ledger = Ledger(run_id, read, missing)
+    ledger = Ledger(run_id, read, missing, unchanged)
     logger.info("run %s: %d inputs, %d new documents", run_id, len(ledger.input_files), len(read.documents))
 
     recurring = recurring_block_keys(

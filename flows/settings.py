@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from importlib.metadata import PackageNotFoundError, version
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,16 @@ def quiet_prefect_defaults(environ=os.environ) -> None:
     environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     environ.setdefault("DO_NOT_TRACK", "1")
     environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def package_version(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def run_versions(settings: Settings) -> dict[str, str]:
+    """Package and model versions recorded with every run (lineage)."""
+    return dict(package_version=package_version("newsflow"), model_name=settings.spacy_model,
+                model_version=package_version(settings.spacy_model))

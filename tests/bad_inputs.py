@@ -215,8 +215,9 @@ def write_corpus(outdir: Path, seed_file: Path | None = None) -> list[Case]:
     cases.append(Case("sub/cycle", "rejected", "symlinked_folder", "symlinked folder pointing at its parent"))
 
     # --- unusual names (each a distinct article, so each must publish under its own name)
-    for i, name in enumerate([" spaced  name .txt", "ünïcödé – 記事.txt", "new\nline.txt", "-leading-dash.txt",
-                              "--warehouse=elsewhere.txt", "dots...in..name.txt"]):
+    odd_names = [" spaced  name .txt", "ünïcödé – 記事.txt", "new\nline.txt", "-leading-dash.txt",
+                 "--warehouse=elsewhere.txt", "dots...in..name.txt"]
+    for i, name in enumerate(odd_names):
         put(name, article(f"unusual name {i}", 1).encode(), "published", None, "unusual file name")
     put(b"latin1-caf\xe9.txt", article("undecodable name", 1).encode(), "published", None,
         "file name that is not valid UTF-8")

@@ -110,7 +110,8 @@ def test_every_input_has_its_expected_outcome_and_reason(corpus_run, con):
         outcome, detail, doc_id, reason, rej_detail = rows[path]
         if outcome != case.outcome:
             wrong.append((case.name, outcome, detail))
-        elif outcome == "rejected" and not (reason == case.reason and rej_detail and detail.startswith(f"{reason}: ")):
+        elif outcome == "rejected" and not (reason == case.reason and rej_detail
+                                            and detail.startswith(f"{reason}: ")):
             wrong.append((case.name, reason, detail))
         elif outcome == "duplicate":
             original = case.reason if case.reason.startswith("../") else corpus_run["prefix"] + case.reason
@@ -138,7 +139,8 @@ def test_cli_exit_code_is_zero_when_only_some_inputs_were_rejected(corpus_run, c
 def test_long_paragraph_parsed_in_pieces_keeps_offsets(corpus_run, con):
     path = corpus_run["prefix"] + "long_paragraph.txt"
     n_sent, bad = con.execute("""
-        SELECT count(*), count(*) FILTER (WHERE substring(d.raw_text, s.char_start + 1, s.char_end - s.char_start) != s.text)
+        SELECT count(*),
+               count(*) FILTER (WHERE substring(d.raw_text, s.char_start + 1, s.char_end - s.char_start) != s.text)
         FROM sentences s JOIN documents d USING (doc_id) WHERE d.source_path = ?""", [path]).fetchone()
     assert n_sent > 400 and bad == 0
     for table in ("blocks", "entity_mentions", "quotes"):
@@ -152,7 +154,8 @@ def test_odd_text_survives_into_the_warehouse(corpus_run, con):
     enc = dict(con.execute("SELECT source_path, encoding FROM documents").fetchall())
     assert enc[prefix + "utf16_no_bom.txt"] == "utf-16-le"
     assert enc[prefix + "invalid_utf8.txt"] == "cp1252"
-    text = con.execute("SELECT raw_text FROM documents WHERE source_path = ?", [prefix + "records.jsonl#5"]).fetchone()[0]
+    text = con.execute("SELECT raw_text FROM documents WHERE source_path = ?",
+                       [prefix + "records.jsonl#5"]).fetchone()[0]
     assert "\ufffd" in text                     # lone surrogates became replacement characters
     names = {p for (p,) in con.execute("SELECT source_path FROM documents").fetchall()}
     assert prefix + "new\nline.txt" in names and prefix + "latin1-caf\\xe9.txt" in names

@@ -134,7 +134,9 @@ def test_incremental_runs_since_full_refresh_and_outdated_versions(prefect_serve
 
     unchanged = pipeline.news_pipeline(inputs=[str(corpus)], warehouse=wh, reprocess_outdated=True)
     assert unchanged["counts"]["documents_new"] == 0
-    monkeypatch.setattr(pipeline, "package_version", lambda name: "99.0-newer")
+    import flows.settings
+
+    monkeypatch.setattr(flows.settings, "package_version", lambda name: "99.0-newer")
     upgraded = pipeline.news_pipeline(inputs=[str(corpus)], warehouse=wh, reprocess_outdated=True)
     assert upgraded["counts"]["documents_new"] == 5
     con = duckdb.connect(str(db), read_only=True)

@@ -8,6 +8,7 @@ bytes raises nothing but RejectedInput.
 from __future__ import annotations
 
 import codecs
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +23,9 @@ from transforms.nlp import ArticleBlock, analyse_batch, split_for_parse
 from transforms.quotes import find_quote_spans
 from transforms.schema import BLOCK_KINDS
 
-FAST = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+#: PROPERTY_EXAMPLES=2000 for a deeper local search; the default keeps the file fast.
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "150"))
+FAST = settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 # The real model parses every example: keep these few and small (the file runs in well under 60 s).
 NLP = settings(max_examples=40, deadline=None, database=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -136,6 +136,26 @@ def outdated_doc_ids(db_path: Path, *, package_version: str, model_name: str, mo
         con.close()
 
 
+def known_content_hashes(db_path: Path) -> dict[str, str | None]:
+    """sha256 of every input whose bytes were published or found duplicate -> its doc_id (None for
+    multi-record files, whose records were each accounted for)."""
+    if not db_path.exists():
+        return {}
+    con = connect_read_only(db_path)
+    try:
+        if "input_files" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+            return {}
+        rows = con.execute("""
+            SELECT content_sha256, any_value(doc_id) FROM input_files
+            WHERE outcome IN ('published', 'duplicate') AND content_sha256 IS NOT NULL
+              AND (doc_id IS NULL OR doc_id IN (SELECT doc_id FROM documents))
+            GROUP BY content_sha256
+        """).fetchall()
+        return dict(rows)
+    finally:
+        con.close()
+
+
 def published_doc_ids(db_path: Path) -> set[str]:
     if not db_path.exists():
         return set()
