@@ -90,3 +90,20 @@ def test_analyst_views_answer_who_was_quoted(published):
     db, *_ = published
     _, rows = store.query(db, "SELECT speaker, n_quotes FROM quotes_by_speaker")
     assert ("Tomasz Nowak", 1) in rows
+
+
+def test_the_warehouse_opens_in_the_duckdb_cli_from_pypi(published):
+    """Analysts can use PyPI's duckdb-cli (1.5.x), which reads only older storage versions."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).parent / "duckdb"
+    if not cli.exists():
+        cli = Path(shutil.which("duckdb") or "duckdb")
+    db, *_ = published
+    out = subprocess.run([str(cli), "-readonly", "-csv", str(db), "-c",
+                          "SELECT count(*) AS n FROM quotes_by_speaker"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["n", "1"]

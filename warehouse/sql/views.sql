@@ -45,8 +45,8 @@ SELECT coalesce(d.story_id, d.doc_id) AS story_id,
        list(DISTINCT o.outlet ORDER BY o.outlet) AS outlets,
        min(d.published_at) AS first_published,
        max(d.published_at) AS last_published,
-       sum(coalesce(q.n_quotes, 0)) AS n_quotes,
-       sum(coalesce(q.n_attributed, 0)) AS n_attributed_quotes
+       sum(coalesce(q.n_quotes, 0))::BIGINT AS n_quotes,
+       sum(coalesce(q.n_attributed, 0))::BIGINT AS n_attributed_quotes
 FROM documents d
 JOIN document_outlets o USING (doc_id)
 LEFT JOIN (SELECT doc_id, count(*) AS n_quotes, count(speaker) AS n_attributed FROM quotes GROUP BY doc_id) q
