@@ -262,8 +262,6 @@ def prefect_stages(prefect_home: Path, started: datetime, ended: datetime) -> di
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
         fr = con.execute("SELECT id, start_time, end_time FROM flow_run ORDER BY created DESC LIMIT 1").fetchone()
-        if not fr or not fr[1]:
-            return {}
         rows = con.execute("SELECT name, start_time, end_time FROM task_run WHERE flow_run_id = ? "
                            "ORDER BY start_time", (fr[0],)).fetchall()
         con.close()
@@ -276,6 +274,8 @@ def prefect_stages(prefect_home: Path, started: datetime, ended: datetime) -> di
         d = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
 
+    if not fr or not fr[1] or ts(fr[1]) < started:
+        return {"flow_run": None}  # this run made no flow run (e.g. a fast path before Prefect starts)
     flow_start, flow_end = ts(fr[1]), ts(fr[2])
     out = {"process_start_to_flow_start_s": round((flow_start - started).total_seconds(), 2)}
     if flow_end:
@@ -285,7 +285,7 @@ def prefect_stages(prefect_home: Path, started: datetime, ended: datetime) -> di
     for name, s, e in rows:
         s, e = ts(s), ts(e)
         if s and e:
-            tasks.append(dict(task=re.sub(r"-\d+$", "", name), start_s=round((s - flow_start).total_seconds(), 2),
+            tasks.append(dict(task=re.sub(r"-(\d+|[0-9a-f]{3})$", "", name), start_s=round((s - flow_start).total_seconds(), 2),
                               duration_s=round((e - s).total_seconds(), 2)))
     out["tasks"] = tasks
     # Time inside the flow not covered by any task (flow-body code: recurring keys, combine,
@@ -576,7 +576,9 @@ def main(argv=None) -> int:
         lines.append(f"  {'flow body outside tasks':<34} {st.get('flow_outside_tasks_s', 0):7.2f}s")
         lines.append(f"  {'flow end -> process exit':<34} {st.get('flow_end_to_exit_s', 0):7.2f}s")
     rst = runs["rerun"][-1].get("stages") or {}
-    if rst.get("tasks"):
+    if "flow_run" in rst:
+        lines.append(f"re-run: no Prefect flow run (fast path), wall {runs['rerun'][-1]['wall_s']:.2f}s")
+    elif rst.get("tasks"):
         rerun_tasks = ", ".join("%s %.2fs" % (t["task"], t["duration_s"]) for t in rst["tasks"])
         lines.append(f"re-run: start->flow {rst['process_start_to_flow_start_s']:.2f}s, flow {rst.get('flow_s', 0):.2f}s "
                      f"({rerun_tasks}), "
