@@ -1,6 +1,7 @@
 """Finding input files and reading them into decoded documents (all file I/O of ingest)."""
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
@@ -100,6 +101,21 @@ def read_files(paths: list[Path], *, known_doc_ids: set[str], max_file_bytes: in
             continue
         _read_records(out, row, parsed, known_doc_ids, first_path_of)
     return out
+
+
+def file_fingerprint(path: Path, max_file_bytes: int) -> tuple[int, str] | None:
+    """(size, sha256) of a regular file within the size limit, hashed as a stream; None for
+    anything the read stage rejects unread (missing, not a regular file, too large) or cannot open,
+    so a content-hash check before reading never blocks on a FIFO or reads an over-size file."""
+    try:
+        _check_regular(os.stat(path), max_file_bytes, {})
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            _check_regular(st, max_file_bytes, {})
+            return st.st_size, hashlib.file_digest(fh, "sha256").hexdigest()
+    except (OSError, RejectedInput):
+        return None
 
 
 _FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),

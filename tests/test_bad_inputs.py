@@ -8,6 +8,7 @@ written outside the warehouse folder, and the local Prefect server command bindi
 """
 from __future__ import annotations
 
+import faulthandler
 import os
 import re
 import shutil
@@ -51,6 +52,9 @@ def corpus_run(prefect_server, tmp_path_factory):
     from flows.cli import main as cli_main
     from flows.pipeline import news_pipeline
 
+    # A read that blocks (a FIFO opened for reading waits for a writer) must fail the run here,
+    # with the stacks, instead of hanging the suite.
+    faulthandler.dump_traceback_later(240, exit=True)
     base = tmp_path_factory.mktemp("bad")
     (base / "cwd").mkdir()
     shutil.copytree(SEEDS, base / "in" / "seeds")
@@ -68,6 +72,7 @@ def corpus_run(prefect_server, tmp_path_factory):
         # because the run itself did not fail (rejections are outcomes, listed in the summary).
         rc = cli_main(["run", *inputs, "--warehouse", "wh", "--workers", "1"])
         after = _tree(base)
+    faulthandler.cancel_dump_traceback_later()
     return dict(base=base, cases=cases, summary=summary, rc=rc, before=before, after=after,
                 db=base / "cwd" / "wh" / "newsflow.duckdb", prefix="../in/corpus/../corpus/",
                 seeds=sorted(f"../in/seeds/{p.name}" for p in SEEDS.iterdir()))

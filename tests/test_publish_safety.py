@@ -112,18 +112,20 @@ def test_a_reader_holding_the_file_neither_blocks_a_run_nor_sees_half_a_batch(pr
     assert result["after_reconnect"] == 5
 
 
-def test_a_run_killed_mid_publish_leaves_the_previous_warehouse_and_the_next_run_completes(tmp_path, two_seeds):
+def test_a_run_killed_mid_publish_leaves_the_previous_warehouse_and_the_next_run_completes(
+    prefect_server, tmp_path, two_seeds
+):
+    from flows.pipeline import news_pipeline
+
     exe = Path(sys.executable).parent / "newsflow"
     warehouse = tmp_path / "wh"
     db = warehouse / "newsflow.duckdb"
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
-    first = subprocess.run([str(exe), "run", str(two_seeds), "--warehouse", str(warehouse)],
-                           env=env, capture_output=True, text=True, timeout=600)
-    assert first.returncode == 0, first.stderr
+    news_pipeline(inputs=[str(two_seeds)], warehouse=str(warehouse))
     before = _counts(db)
 
-    # Kill the next run the moment its publish copy appears (SIGKILL: no cleanup at all).
-    proc = subprocess.Popen([str(exe), "run", str(ROOT / "seeds"), "--warehouse", str(warehouse)],
+    # A real `newsflow run` process, killed the moment its publish copy appears (SIGKILL: no cleanup).
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"))
+    proc = subprocess.Popen([str(exe), "run", str(ROOT / "seeds"), "--warehouse", str(warehouse), "--workers", "1"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     nxt = warehouse / "newsflow.duckdb.next"
     while proc.poll() is None and not nxt.exists():
@@ -134,8 +136,7 @@ def test_a_run_killed_mid_publish_leaves_the_previous_warehouse_and_the_next_run
     assert killed_mid_publish, "the run finished before its publish could be interrupted"
     assert _counts(db) == before
 
-    again = subprocess.run([str(exe), "run", str(ROOT / "seeds"), "--warehouse", str(warehouse)],
-                           env=env, capture_output=True, text=True, timeout=600)
-    assert again.returncode == 0, again.stderr
+    summary = news_pipeline(inputs=[str(ROOT / "seeds")], warehouse=str(warehouse))
+    assert summary["status"] == "published"
     assert _counts(db)["documents"] == 5
     assert not nxt.exists()
