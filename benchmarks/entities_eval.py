@@ -30,7 +30,7 @@ from transforms.blocks import segment_blocks  # noqa: E402
 from transforms.decode import content_sha256, doc_id_for  # noqa: E402
 from transforms.entities import add_entity_rules  # noqa: E402
 from transforms.nlp import SourceDocument, analyse_batch  # noqa: E402
-from transforms.resolution import resolve  # noqa: E402
+from transforms.resolution import apply_resolution, resolve  # noqa: E402
 
 LABELS = ("PERSON", "ORG", "GPE")
 
@@ -92,19 +92,8 @@ def source_documents(paths):
 
 
 def apply(batch, res):
-    """The batch tables with resolved ids, as the warehouse would hold them."""
-    m = res.entity_id_map
-    out = dict(batch)
-    out["entity_mentions"] = batch["entity_mentions"].with_columns(
-        pl.col("entity_id").replace_strict(m, default=pl.col("entity_id")))
-    out["quotes"] = batch["quotes"].with_columns(
-        pl.col("speaker_entity_id").replace_strict(m, default=pl.col("speaker_entity_id")),
-        pl.col("quote_id").replace_strict(res.statement_ids, default=None).alias("statement_id"))
-    out["documents"] = batch["documents"].with_columns(
-        pl.col("doc_id").replace_strict(res.story_ids, default=None).alias("story_id"),
-        pl.col("doc_id").replace_strict(res.near_duplicate_of, default=None).alias("near_duplicate_of"))
-    out["entities"] = res.entities
-    return out
+    """The batch tables with resolved ids, exactly as the pipeline stages them."""
+    return apply_resolution(batch, res)[0]
 
 
 def merge_known(*tables):

@@ -250,20 +250,9 @@ def publish(
                 _insert_parquet(con, table, staged[table.name])
         if "entities" in staged:
             _merge_entities(con, staged["entities"])
-        if story_updates is not None and story_updates.height:
-            con.register("story_updates", story_updates.to_arrow())
-            con.execute("UPDATE documents SET story_id = u.story_id FROM story_updates u "
-                        "WHERE documents.doc_id = u.doc_id")
-            con.unregister("story_updates")
-        if statement_updates is not None and statement_updates.height:
-            con.register("statement_updates", statement_updates.to_arrow())
-            con.execute("UPDATE quotes SET statement_id = u.statement_id FROM statement_updates u "
-                        "WHERE quotes.quote_id = u.quote_id")
-            con.unregister("statement_updates")
-        for name in ("input_files", "rejections", "validation_results"):
-            if name in staged:
-                _insert_parquet(con, schema.TABLES[name], staged[name])
-        _upsert_run(con, run_row)
+        _move_rows(con, "documents", "doc_id", "story_id", story_updates)
+        _move_rows(con, "quotes", "quote_id", "statement_id", statement_updates)
+        _append_run_records(con, staged, run_row)
         con.execute("DROP TABLE batch_docs")
         con.execute("COMMIT")
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in schema.TABLES}
@@ -273,11 +262,25 @@ def record_run(db_path: Path, run_row: dict, staged: dict[str, Path]) -> None:
     """Record a run that published no documents (validation blocked it): its files, rejections, results."""
     with _writable_copy(db_path) as con:
         con.execute("BEGIN TRANSACTION")
-        for name in ("input_files", "rejections", "validation_results"):
-            if name in staged:
-                _insert_parquet(con, schema.TABLES[name], staged[name])
-        _upsert_run(con, run_row)
+        _append_run_records(con, staged, run_row)
         con.execute("COMMIT")
+
+
+def _append_run_records(con, staged: dict[str, Path], run_row: dict) -> None:
+    """The run's own rows: what became of its inputs, its validation results, its lineage."""
+    for name in ("input_files", "rejections", "validation_results"):
+        if name in staged:
+            _insert_parquet(con, schema.TABLES[name], staged[name])
+    _upsert_run(con, run_row)
+
+
+def _move_rows(con, table: str, key: str, column: str, updates: pl.DataFrame | None) -> None:
+    """Set `column` of already-published rows (their story or statement grew across runs)."""
+    if updates is None or updates.is_empty():
+        return
+    con.register("moved_rows", updates.to_arrow())
+    con.execute(f"UPDATE {table} SET {column} = u.{column} FROM moved_rows u WHERE {table}.{key} = u.{key}")
+    con.unregister("moved_rows")
 
 
 def _insert_parquet(con, table: schema.Table, path: Path) -> None:
