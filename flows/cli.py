@@ -58,7 +58,7 @@ def _run(args) -> int:
 
         settings = Settings.from_env().with_overrides(spacy_model=args.spacy_model)
         summary = record_if_nothing_new(args.inputs, Path(args.warehouse), since=args.since,
-                                        versions=run_versions(settings))
+                                        versions=run_versions(settings), max_file_bytes=settings.max_file_bytes)
         if summary is not None:
             _print_summary(summary)
             return 0

@@ -1,47 +1,38 @@
 """The content-hash manifest: inputs whose exact bytes the warehouse has already handled.
 
-A re-run on unchanged input must do almost nothing, so files are hashed (cheap, streaming) and
-compared with `input_files` before any decoding or parsing. Known bytes are accounted for as
+A re-run on unchanged input must do almost nothing, so files are hashed (cheap, streaming; never
+FIFOs or files over the size limit) and compared with `input_files` before any decoding or parsing. Known bytes are accounted for as
 duplicates of what they were before, whatever their path is now.
 """
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
+import os
 import shutil
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flows.sources import discover
+from flows.sources import discover, display_path, file_fingerprint
 from transforms import schema
 from warehouse import store
 
 
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def partition_known(paths: list[Path], db: Path, run_id: str) -> tuple[list[Path], list[dict]]:
+def partition_known(paths: list[Path], db: Path, run_id: str, max_file_bytes: int) -> tuple[list[Path], list[dict]]:
     """(paths to read, input_files rows for paths whose bytes were already published)."""
     known = store.known_content_hashes(db)
     if not known:
         return paths, []
     fresh, rows = [], []
     for path in paths:
-        try:
-            size = path.stat().st_size
-            digest = file_sha256(path)
-        except OSError:
-            fresh.append(path)  # the read stage records why it cannot be read
+        fingerprint = file_fingerprint(path, max_file_bytes)
+        if fingerprint is None or fingerprint[1] not in known:
+            fresh.append(path)  # new bytes, or the read stage records why it cannot read them
             continue
-        if digest in known:
-            rows.append(dict(run_id=run_id, source_path=str(path), size_bytes=size, content_sha256=digest,
-                             doc_id=known[digest], outcome="duplicate", detail="already published (same bytes)"))
-        else:
-            fresh.append(path)
+        size, digest = fingerprint
+        rows.append(dict(run_id=run_id, source_path=display_path(path), size_bytes=size, content_sha256=digest,
+                         doc_id=known[digest], outcome="duplicate", detail="already published (same bytes)"))
     return fresh, rows
 
 
@@ -49,8 +40,9 @@ def find_inputs(inputs: list[str], since: datetime | None = None) -> tuple[list[
     """Files under the inputs (glob patterns expanded), optionally only those modified since a date."""
     expanded: list[str] = []
     for item in inputs:
-        matches = sorted(glob.glob(item, recursive=True)) if glob.has_magic(item) else []
-        expanded += matches or [item]
+        # A name that exists is taken literally, even if it looks like a pattern ("report[1].txt").
+        pattern = glob.has_magic(item) and not os.path.lexists(item)
+        expanded += (sorted(glob.glob(item, recursive=True)) if pattern else []) or [item]
     paths, missing = discover(expanded)
     if since is not None:
         cutoff = since.timestamp()
@@ -65,7 +57,8 @@ def _mtime(path: Path) -> float:
         return float("inf")  # keep it: the read stage records why it cannot be read
 
 
-def record_if_nothing_new(inputs: list[str], warehouse: Path, *, since: datetime | None, versions: dict) -> dict | None:
+def record_if_nothing_new(inputs: list[str], warehouse: Path, *, since: datetime | None, versions: dict,
+                          max_file_bytes: int) -> dict | None:
     """When every input's bytes are already published, record the run and return its summary
     without starting Prefect, loading the model or importing Great Expectations; else None."""
     db = warehouse / store.DB_NAME
@@ -74,7 +67,7 @@ def record_if_nothing_new(inputs: list[str], warehouse: Path, *, since: datetime
     started = datetime.now(timezone.utc)
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     paths, missing = find_inputs(inputs, since)
-    fresh, unchanged = partition_known(paths, db, run_id)
+    fresh, unchanged = partition_known(paths, db, run_id, max_file_bytes)
     if fresh or missing or not unchanged:
         return None
     counts = {"files": len(unchanged), "documents_new": 0, "documents_duplicate": len(unchanged),

@@ -247,7 +247,7 @@ def news_pipeline(
     if reprocess_outdated and known:
         known -= store.outdated_doc_ids(layout.db, **versions)
     elif known:
-        paths, unchanged = partition_known(paths, layout.db, run_id)
+        paths, unchanged = partition_known(paths, layout.db, run_id, settings.max_file_bytes)
     read = read_inputs(paths, known, settings, run_id)
     ledger = Ledger(run_id, read, missing, unchanged)
     logger.info("run %s: %d inputs, %d new documents", run_id, len(ledger.input_files), len(read.documents))

@@ -54,7 +54,7 @@ def corpus_run(prefect_server, tmp_path_factory):
 
     # A read that blocks (a FIFO opened for reading waits for a writer) must fail the run here,
     # with the stacks, instead of hanging the suite.
-    faulthandler.dump_traceback_later(240, exit=True)
+    faulthandler.dump_traceback_later(150, exit=True)
     base = tmp_path_factory.mktemp("bad")
     (base / "cwd").mkdir()
     shutil.copytree(SEEDS, base / "in" / "seeds")
@@ -255,3 +255,18 @@ def test_readme_local_server_binds_to_localhost():
     commands = re.findall(r"prefect server start[^`\n]*", readme)
     assert commands, "README documents how to start a local Prefect server"
     assert all("--host 127.0.0.1" in c for c in commands), commands
+
+
+def test_fingerprint_before_reading_skips_what_the_read_stage_rejects_unread(corpus):
+    """flows.sources.file_fingerprint is for content-hash checks ahead of the read stage."""
+    import hashlib
+
+    from flows.sources import file_fingerprint
+
+    d, _ = corpus
+    assert file_fingerprint(d / "pipe.txt", LIMIT) is None           # would block on open
+    assert file_fingerprint(d / "huge_line.txt", LIMIT) is None      # over the limit: not read
+    assert file_fingerprint(d / "vanished.txt", LIMIT) is None
+    assert file_fingerprint(d / "sub", LIMIT) is None
+    data = (d / "same_article.txt").read_bytes()
+    assert file_fingerprint(d / "same_article.txt", LIMIT) == (len(data), hashlib.sha256(data).hexdigest())
