@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import polars as pl
 
@@ -94,32 +94,44 @@ def block_id_for(doc_id: str, position: int) -> str:
     return f"{doc_id}-b{position:04d}"
 
 
-def analyse_documents(
+def iter_analysed(
     documents: list[SourceDocument],
     nlp,
     *,
     recurring: frozenset[str] = frozenset(),
     batch_size: int = 64,
-) -> list[AnalysedDocument]:
-    """Blocks, parse, sentences and linked mentions of each document (quotes not yet extracted)."""
-    analysed = [
+) -> Iterator[AnalysedDocument]:
+    """Blocks, parse, sentences and linked mentions of each document, one document at a time.
+
+    `nlp.pipe` streams over the blocks of all documents (so spaCy still batches across them),
+    and each document is yielded as soon as its last block is parsed: only one document's spaCy
+    Docs need to be alive at a time, whatever the batch size.
+    """
+    segmented = [
         AnalysedDocument(d.doc_id, d.raw_text,
                          segment_blocks(d.raw_text, recurring=recurring, main_text=d.main_text, title=d.title))
         for d in documents
     ]
     # Only English documents go through the (English) model; others keep their typed blocks.
     english = {d.doc_id for d in documents if (d.language or "en") == "en"}
-    jobs = [
-        (a, b) for a in analysed if a.doc_id in english for b in a.blocks if b.kind in schema.ANALYSED_KINDS
+    parsed_blocks = [
+        [b for b in a.blocks if b.kind in schema.ANALYSED_KINDS] if a.doc_id in english else []
+        for a in segmented
     ]
-    for (a, b), spacy_doc in zip(jobs, _parse_blocks(nlp, [b.text for _, b in jobs], batch_size)):
-        target = a.captions if b.kind == "caption" else a.article
-        target.append(
-            ArticleBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end, spacy_doc)
-        )
-    for a in analysed:
+    spacy_docs = _parse_blocks(nlp, (b.text for blocks in parsed_blocks for b in blocks), batch_size)
+    for a, blocks in zip(segmented, parsed_blocks):
+        for b, spacy_doc in zip(blocks, spacy_docs):
+            target = a.captions if b.kind == "caption" else a.article
+            target.append(
+                ArticleBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end, spacy_doc)
+            )
         _add_sentences_and_mentions(a)
-    return analysed
+        yield a
+
+
+def analyse_documents(documents: list[SourceDocument], nlp, **options) -> list[AnalysedDocument]:
+    """All documents of `iter_analysed` at once (for evaluation scripts that inspect the parses)."""
+    return list(iter_analysed(documents, nlp, **options))
 
 
 #: Blocks longer than this are parsed in pieces: spaCy refuses texts over `nlp.max_length` and its
@@ -150,15 +162,26 @@ def split_for_parse(text: str, limit: int = MAX_PARSE_CHARS) -> list[str]:
     return pieces
 
 
-def _parse_blocks(nlp, texts: list[str], batch_size: int):
-    """One spaCy Doc per text, in order; long texts are parsed in pieces and joined."""
+def _parse_blocks(nlp, texts: Iterable[str], batch_size: int) -> Iterator:
+    """One spaCy Doc per text, in order and lazily; long texts are parsed in pieces and joined."""
     from spacy.tokens import Doc
 
     limit = min(MAX_PARSE_CHARS, nlp.max_length)
-    split = [split_for_parse(t, limit) for t in texts]
-    docs = iter(nlp.pipe((p for pieces in split for p in pieces), batch_size=batch_size))
-    for pieces in split:
-        parts = [next(docs) for _ in pieces]
+    pieces_of: list[int] = []  # how many pieces each text was cut into, in order
+
+    def pieces():
+        for text in texts:
+            split = split_for_parse(text, limit)
+            pieces_of.append(len(split))
+            yield from split
+
+    docs = nlp.pipe(pieces(), batch_size=batch_size)
+    done = 0
+    for doc in docs:
+        parts = [doc]
+        while len(parts) < pieces_of[done]:
+            parts.append(next(docs))
+        done += 1
         yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
@@ -172,10 +195,9 @@ def analyse_batch(
 ) -> dict[str, pl.DataFrame]:
     """Segment, parse and extract; returns one DataFrame per document table plus `entities`."""
     documents = list(documents)
-    analysed = analyse_documents(documents, nlp, recurring=recurring, batch_size=batch_size)
-
     rows = {name: [] for name in ("documents", "blocks", "sentences", "entity_mentions", "quotes")}
-    for d, a in zip(documents, analysed):
+    entity_rows = EntityCounter()
+    for d, a in zip(documents, iter_analysed(documents, nlp, recurring=recurring, batch_size=batch_size)):
         title = d.title or next((b.text for b in a.blocks if b.kind == "title"), None)
         rows["documents"].append(dict(
             doc_id=d.doc_id, source_path=d.source_path, format=d.format, encoding=d.encoding, title=title,
@@ -201,9 +223,10 @@ def analyse_batch(
         )
         for i, q in enumerate(extract_quotes(a)):
             rows["quotes"].append(dict(doc_id=a.doc_id, quote_id=f"{a.doc_id}-q{i:03d}", statement_id=None, **q))
+        entity_rows.add(a)  # the document's spaCy Docs can go once this iteration ends
 
     tables = {name: schema.TABLES[name].frame(r) for name, r in rows.items()}
-    tables["entities"] = entities_from_mentions(analysed)
+    tables["entities"] = entity_rows.frame()
     return tables
 
 
@@ -230,22 +253,27 @@ def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
         ))
 
 
-def entities_from_mentions(analysed: list[AnalysedDocument]) -> pl.DataFrame:
+class EntityCounter:
     """One row per entity id in the batch; the warehouse merges these with what it already holds."""
-    by_id: dict[str, dict] = {}
-    for a in analysed:
+
+    def __init__(self):
+        self.by_id: dict[str, dict] = {}
+
+    def add(self, a: AnalysedDocument) -> None:
         for m in a.mentions:
-            e = by_id.setdefault(m.entity_id, dict(
+            e = self.by_id.setdefault(m.entity_id, dict(
                 entity_id=m.entity_id, name=m.canonical, label=m.label, aliases=set(), docs=set(), n=0))
             if len(m.canonical) > len(e["name"]):
                 e["name"] = m.canonical
             e["aliases"].add(m.text)
             e["docs"].add(a.doc_id)
             e["n"] += 1
-    rows = [
-        dict(entity_id=e["entity_id"], name=e["name"], label=e["label"],
-             aliases=sorted(e["aliases"] - {e["name"]}), merge_reasons=[],
-             n_documents=len(e["docs"]), n_mentions=e["n"])
-        for e in sorted(by_id.values(), key=lambda e: e["entity_id"])
-    ]
-    return schema.ENTITIES.frame(rows)
+
+    def frame(self) -> pl.DataFrame:
+        rows = [
+            dict(entity_id=e["entity_id"], name=e["name"], label=e["label"],
+                 aliases=sorted(e["aliases"] - {e["name"]}), merge_reasons=[],
+                 n_documents=len(e["docs"]), n_mentions=e["n"])
+            for e in sorted(self.by_id.values(), key=lambda e: e["entity_id"])
+        ]
+        return schema.ENTITIES.frame(rows)
