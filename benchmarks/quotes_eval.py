@@ -13,7 +13,14 @@ whole set, as the flow computes them per run; spaCy over article blocks; sentenc
   source span, or the predicted name shares a name token with the gold source text; a pronoun gold
   source stands for the nearest preceding named person: the last PERSON mention outside quotation
   marks before it, or the last named source the annotators marked before it (either is accepted:
-  the first alone is often wrong where a quote paragraph names other people).
+  the first alone is often wrong where a quote paragraph names other people). Name tokens are the
+  capitalised words minus titles and pronouns: a capitalised "He" source is not a named source
+  (before 2026-11-22 it was, and a pronoun gold then never resolved past an earlier "He"/"She").
+  Known limits: this nearest-name reading is a heuristic (it can pick a person merely mentioned
+  near the pronoun), and name tokens match exactly, so an article's own misspelling of a surname
+  counts a right speaker wrong. The shared-token rule is also lenient: any capitalised word shared
+  with the gold source counts ("the New York businessman" as a prediction matches itself; a
+  sentence-initial "Small groups of …" is classed as a named source).
   The speaker share is over matched quotes whose gold source is a name or a pronoun ("named");
   quotes whose gold source is a description ("officials", "the letter") are counted apart.
 
@@ -52,7 +59,10 @@ def name_tokens(text: str | None) -> set[str]:
     if not text:
         return set()
     words = re.findall(r"[A-Z][\w'’-]*", text)
-    return {w.lower().rstrip("'’s") or w.lower() for w in words if w.lower().rstrip(".") not in NOT_NAMES}
+    # A capitalised pronoun ("He said") is not a name: without this, a pronoun source counted as
+    # "the last named source" and its name tokens were {"he"}.
+    return {w.lower().rstrip("'’s") or w.lower() for w in words
+            if w.lower().rstrip(".") not in NOT_NAMES and w.lower() not in PRONOUNS}
 
 
 def overlap(a0: int, a1: int, b0: int, b1: int) -> int:

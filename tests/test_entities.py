@@ -43,3 +43,49 @@ def test_acronym_introduced_in_parentheses_links_to_expansion():
         RawMention(s2, s2 + 3, "WHO", "ORG", "s1"),
     ])
     assert linked[1].canonical == "World Health Organization"
+
+
+def test_multiword_short_form_ending_a_person_name_links_even_as_org():
+    text = "Daw Khin Maung Thida spoke. Later Maung Thida left."
+    second = text.index("Maung Thida left")
+    mentions = [
+        RawMention(*_span(text, "Daw Khin Maung Thida"), "Daw Khin Maung Thida", "PERSON", "s0"),
+        RawMention(second, second + 11, "Maung Thida", "ORG", "s1"),
+    ]
+    linked = link_mentions(text, mentions)
+    assert linked[1].canonical == "Daw Khin Maung Thida" and linked[1].label == "PERSON"
+
+
+def test_org_tagged_full_name_becomes_person_when_surname_used_alone():
+    text = "Moderator Elsa Varga asked the first question. Varga then turned to the mayor."
+    mentions = [
+        RawMention(*_span(text, "Elsa Varga"), "Elsa Varga", "ORG", "s0"),
+        RawMention(text.index("Varga then"), text.index("Varga then") + 5, "Varga", "ORG", "s1"),
+    ]
+    linked = link_mentions(text, mentions)
+    assert [m.label for m in linked] == ["PERSON", "PERSON"]
+    assert linked[1].canonical == "Elsa Varga"
+
+
+def test_org_names_stay_org():
+    """Organisation words, or leading words the article names as an organisation, keep ORG."""
+    text = "The Harbour Foundation met. Foundation staff left. The Eastport Herald Kemp story ran. " \
+           "Eastport Herald editors and Kemp agreed."
+    s = text.index("Eastport Herald editors")
+    mentions = [
+        RawMention(*_span(text, "Harbour Foundation"), "Harbour Foundation", "ORG", "s0"),
+        RawMention(text.index("Foundation staff"), text.index("Foundation staff") + 10, "Foundation", "ORG", "s1"),
+        RawMention(*_span(text, "Eastport Herald Kemp"), "Eastport Herald Kemp", "ORG", "s2"),
+        RawMention(s, s + 15, "Eastport Herald", "ORG", "s3"),
+        RawMention(text.index("Kemp agreed"), text.index("Kemp agreed") + 4, "Kemp", "PERSON", "s3"),
+    ]
+    linked = link_mentions(text, mentions)
+    assert [m.label for m in linked[:4]] == ["ORG"] * 4
+
+
+def test_could_be_personal_name():
+    from transforms.entities import could_be_personal_name
+    assert could_be_personal_name("Elsa Varga")
+    assert not could_be_personal_name("Tax Foundation")
+    assert not could_be_personal_name("NBC Evening")
+    assert not could_be_personal_name("Varga")

@@ -306,6 +306,7 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
     """
     mentions = [_trim_plural(m) if m.label == "WEAPON" else m for m in mentions]
     mentions = _vote_labels(mentions)
+    mentions = _persons_tagged_as_org(raw_text, mentions)
     n = len(mentions)
     parent = list(range(n))
 
@@ -363,7 +364,11 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
         if not fuller:
             continue
         if m.label != "PERSON" and len(short) > 1:
-            continue  # only a bare surname is a typical model error
+            # A bare surname is the typical model error; a multi-word short form only when it is
+            # the whole end of the fuller name ("Suu Kyi" of "Aung San Suu Kyi").
+            fuller = [j for j in fuller if _ends_name(name_tokens(mentions[j].text), short)]
+            if not fuller:
+                continue
         before = [j for j in fuller if mentions[j].char_start < m.char_start]
         j = max(before, key=lambda j: mentions[j].char_start) if before else min(fuller, key=lambda j: mentions[j].char_start)
         union(i, j)
@@ -405,6 +410,11 @@ def _contains_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
     return k == len(rest)
 
 
+def _ends_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """`short` is the last words of the longer `full`."""
+    return len(full) > len(short) and all(tokens_match(a, b) for a, b in zip(short, full[-len(short):]))
+
+
 def _vote_labels(mentions: list[RawMention]) -> list[RawMention]:
     """One label per name key in an article: WEAPON wins (a rule saw weapon context), then the
     majority, ties broken by _LABEL_PRIORITY. Only name-like labels take part."""
@@ -425,6 +435,50 @@ def _vote_labels(mentions: list[RawMention]) -> list[RawMention]:
             m = replace(m, label=chosen[name_key(m.text)])
         if m.label == "PERSON" and _all_article_words(m.text):
             m = replace(m, label="ORG")  # "Al-Bayt al-Sharqi": a personal name starts with a given name
+        out.append(m)
+    return out
+
+
+# Words that make a capitalised phrase an organisation or place rather than a personal name.
+_ORG_WORDS = frozenset(
+    """house court committee department party news times post journal university college school
+    council agency office service bureau foundation institute center centre fund bank group company
+    corp inc association union league club network radio television tv channel press daily weekly
+    ministry army navy force forces guard police hospital church campaign commission board authority
+    senate congress parliament assembly administration state states city county republic kingdom
+    mall street avenue square park bridge airport station hall tower building river lake island""".split())
+# Honorifics that only ever precede a person's name.
+_PERSON_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.?\s+$")
+
+
+def could_be_personal_name(text: str) -> bool:
+    """2-3 capitalised words, none an acronym or an organisation/place word: "Jane Doe" may be a
+    person whatever the tagger said; "Tax Foundation" may not."""
+    words = text.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not any(is_acronym(w) for w in words) \
+        and not any(fold(w).strip(".") in _ORG_WORDS for w in words)
+
+
+def _persons_tagged_as_org(raw_text: str, mentions: list[RawMention]) -> list[RawMention]:
+    """The small model often tags a full personal name as ORG ("Jane Doe" ORG, "Doe" PERSON).
+    A 2-3 word ORG name is a PERSON when its last word is used alone in the article (as a tagged
+    name, or after Mr/Ms …), none of its words is an organisation or place word, and its
+    leading words are not themselves an organisation or place the article names."""
+    # Organisations are seldom called by their last word alone; people are, by their surname,
+    # whatever label the model gives the bare surname.
+    single = {m.text for m in mentions if m.label in _NAME_LABELS and len(m.text.split()) == 1}
+    named_elsewhere = {name_key(m.text) for m in mentions if m.label != "PERSON"}
+    out = []
+    for m in mentions:
+        words = m.text.split()
+        if m.label == "ORG" and could_be_personal_name(m.text) \
+                and name_key(" ".join(words[:-1])) not in named_elsewhere:
+            last = words[-1]
+            used_alone = last in single or any(
+                _PERSON_HONORIFIC.search(raw_text[max(0, h.start() - 6):h.start()])
+                for h in re.finditer(rf"\b{re.escape(last)}\b", raw_text))
+            if used_alone:
+                m = replace(m, label="PERSON")
         out.append(m)
     return out
 

@@ -8,8 +8,10 @@
    speech cue (said, told, according to, quoted … as saying, "— Name", "Name:") is looked for there.
 3. Speaker: the cue's grammatical subject in the spaCy parse, turned into the fullest name the
    article gives: names via the linked entity mentions, he/she via the last fitting person,
-   role nouns ("the minister") via the person the article introduces with that role. Unnamed
-   sources ("analysts") keep their description and get no entity.
+   role nouns ("the minister") via the person the article introduces with that role (or the
+   subject of the sentence just before), else they stay a description: a wrong name is worse.
+   Unnamed sources ("analysts") keep their description and get no entity. Transcript turns
+   ('"SMITH: …') are spoken by their label.
 4. Quotes without a cue are kept only when they continue an attributed quote (same paragraph or
    the next one) or stand alone as whole sentences; scare quotes and titles are left out.
 """
@@ -19,6 +21,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from transforms.entities import could_be_personal_name
 
 if TYPE_CHECKING:  # imported for types only: quotes work on any analysed document
     from transforms.nlp import AnalysedDocument, ArticleBlock, Mention
@@ -36,7 +40,7 @@ SPEECH_VERBS = frozenset(
     suggest recall predict promise vow urge complain concede maintain assert contend point tweet post
     indicate reiterate mention quote report testify caution allege disclose reveal estimate
     lament boast joke quip scoff shout yell exclaim whisper mutter chant sing plead pledge agree
-    counter retort rebut reason acknowledge conclude recount recollect describe call dub label brand
+    counter retort rebut reason demand acknowledge conclude recount recollect describe call dub label brand
     tout blast slam criticise criticize praise charge accuse thank apologize apologise""".split()
 )
 # Verbs that name rather than speak ("a group called 'X'"): cues only with an explicit subject.
@@ -72,6 +76,8 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"([^\W\d_]*)[.!?]\s+(?=[A-Z\"“])")
 MIN_WORDS_STANDALONE = 4  # a cue-less quote must be at least a short sentence to count
 SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+# A transcript turn's speaker label: "SMITH:", "SEN. JANE DOE:" (capitals, up to three words).
+_TURN_LABEL = re.compile(r"\s*([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s")
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,7 @@ def extract_quotes(a: "AnalysedDocument", *, include_indirect: bool = False) -> 
     for span in spans:
         text = a.raw_text[span.char_start:span.char_end]
         frame = ctx.frame(span)
-        att = ctx.attribute(span, frame)
+        att = ctx.attribute(span, frame) or ctx.turn_label(span)
         standalone = not frame.has_words and _sentence_like(text)
         if _title_like(text):
             continue  # a title or a name in quotation marks ("… told Meet the Nation")
@@ -249,10 +255,14 @@ def _is_fragment(text: str) -> bool:
     return len(words) <= 4 and not text.rstrip().endswith((".", "!", "?"))
 
 
+_TITLE_FUNCTION_WORDS = frozenset("the and for nor but yet with from into onto upon over".split())
+
+
 def _title_like(text: str) -> bool:
     """A few words, every content word capitalised: a title, a show or a name, not speech."""
     words = _words(text)
-    content = [w for w in words if len(w) >= 3]
+    # Titles keep short function words lowercase ("Face the Nation", "State of the Union").
+    content = [w for w in words if len(w) >= 3 and w not in _TITLE_FUNCTION_WORDS]
     return 0 < len(words) <= 6 and bool(content) and all(w[0].isupper() for w in content) \
         and not text.rstrip().endswith(("!", "?")) and not re.search(r"[.!?]\s+\S", text)
 
@@ -282,7 +292,8 @@ class _Context:
         self.quoted = [(s.char_start - 1, s.char_end + 1) for s in spans]
         self._tok_starts = [[t.idx for t in b.doc] for b in a.article]
         self.persons = sorted(
-            [m for m in a.mentions if m.label == "PERSON" and not self.in_quote(m.char_start)] + self._surnames(),
+            [m for m in a.mentions if m.label == "PERSON" and not self.in_quote(m.char_start)] + self._surnames()
+            + self._speaking_orgs(),
             key=lambda m: m.char_start)
         self.speakers: list[tuple[int, "Mention"]] = []  # (offset, person) of resolved cue subjects
         self._gender = self._genders()
@@ -305,6 +316,22 @@ class _Context:
                     continue
                 out.append(_PersonRef(at, at + len(t.text), t.text, "PERSON", m.entity_id, m.canonical))
         return out
+
+    def _speaking_orgs(self) -> list[_PersonRef]:
+        """Mentions of a name tagged ORG that is the subject of a speech verb somewhere and reads
+        like a personal name ("Jane Doe said"): a person for who "he" or "she" may be."""
+        speaking = set()
+        for m in self.a.mentions:
+            if m.label != "ORG" or self.in_quote(m.char_start) or not could_be_personal_name(m.text):
+                continue
+            bi = next((i for i, b in enumerate(self.a.article) if b.char_start <= m.char_start < b.char_end), None)
+            t = self.token_at(bi, m.char_end - 1) if bi is not None else None
+            while t is not None and t.dep_ in {"compound", "flat"}:
+                t = t.head
+            if t is not None and t.dep_ == "nsubj" and t.head.lemma_.lower() in SPEECH_VERBS:
+                speaking.add(m.entity_id)
+        return [_PersonRef(m.char_start, m.char_end, m.text, "PERSON", m.entity_id, m.canonical)
+                for m in self.a.mentions if m.entity_id in speaking and not self.in_quote(m.char_start)]
 
     def in_quote(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.quoted)
@@ -337,7 +364,11 @@ class _Context:
         # A sentence break right after the closing mark does not end the frame when the next word
         # is lowercase ("Stop!" he said): English sentences do not start that way.
         resumes_lower = bool(re.match(r"\s*[,;]?\s*[a-z]", after_text))
-        right_cands += [s for s in starts if s > close_mark and not (resumes_lower and s <= close_mark + 3)]
+        # Nor does it when a question or exclamation is followed by its attribution ("Why?" Jane Doe
+        # asked): the name and the speech verb belong to the quote's sentence.
+        cue_end = self._name_then_cue(span, close_mark) if text_end(self.a.raw_text, span) in ("?", "!") else None
+        right_cands += [s for s in starts if s > close_mark and not (resumes_lower and s <= close_mark + 3)
+                        and not (cue_end is not None and s <= cue_end)]
         right = min(right_cands)
         before, after = (left, open_mark), (close_mark, max(close_mark, right))
         raw = self.a.raw_text
@@ -345,6 +376,18 @@ class _Context:
         b_txt = raw[before[0]:before[1]].rstrip()
         embedded = bool(b_txt) and b_txt[-1].isalnum() and bool(re.match(r"\s*[^\W\d_]", raw[after[0]:after[1]]))
         return _Frame(before, after, has_words, embedded)
+
+    def _name_then_cue(self, span: QuoteSpan, close_mark: int) -> int | None:
+        """End offset of a speech verb that follows the closing mark after only a name or a short
+        noun phrase ("… ?” Jane Doe said", "… !” the senator shouted"), else None."""
+        block = self.block(span)
+        toks = [t for t in block.doc if block.char_start + t.idx >= close_mark + 1][:6]
+        for t in toks:
+            if t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB":
+                return block.char_start + t.idx + len(t)
+            if not (t.pos_ in {"PROPN", "DET", "NOUN", "ADJ"} or t.text in {".", "'s", "’s"}):
+                return None
+        return None
 
     # -- attribution ---------------------------------------------------------------------------
 
@@ -363,7 +406,7 @@ class _Context:
         if dash and span.closed:
             at = span.char_end + 1 + dash.end()
             m = self._mention_at(at)
-            name = re.match(r"(?:[A-Z][\w'’.-]*\s?){1,5}", raw[at:at + 80])
+            name = re.match(r"(?:[A-Z][\w'’.-]*[ \t\u00a0]?){1,5}", raw[at:at + 80])  # on this line
             if m is not None:
                 return _Attribution(m.canonical, m.entity_id, dash.group().strip(" ,.\u00a0"), "cue_adjacent")
             if name and re.fullmatch(r"[\s.]*", raw[at + name.end():].split("\n", 1)[0]):
@@ -384,6 +427,19 @@ class _Context:
                 if att is not None:
                     return att
         return None
+
+    def turn_label(self, span: QuoteSpan) -> _Attribution | None:
+        """Transcripts quote each turn as its own paragraph, opened by the speaker's name in capitals
+        ('"SMITH: Well, …'): the label speaks, not whoever spoke in the paragraph before."""
+        label = _TURN_LABEL.match(self.a.raw_text, span.char_start, span.char_end)
+        if label is None or not span.opens_block:
+            return None
+        name = label.group(1).title()
+        last = fold_word(name.split()[-1])
+        m = next((p for p in reversed(self.persons) if fold_word(p.canonical.split()[-1]) == last), None)
+        if m is not None:
+            return _Attribution(m.canonical, m.entity_id, ":", "cue_adjacent")
+        return _Attribution(name, None, ":", "cue_adjacent")
 
     def previous_sentence(self, span: QuoteSpan, frame: _Frame) -> _Attribution | None:
         """Speaker of a speech cue in the sentence just before a cue-less whole-sentence quote
@@ -433,6 +489,12 @@ class _Context:
             who = next((c for c in cue.children if c.dep_ in {"dobj", "obj", "nsubjpass"}), None)
             if who is not None:
                 return self._resolve(span, block, who, cue.text, "cue_subject", is_linked)
+        if cue.tag_ == "VBG" and cue.i > 0 and lemma not in NAMING_VERBS:
+            # "footage of Jane Doe saying, '…'": a person right before the participle is its
+            # subject, whatever the parser attached the participle to.
+            m = self._mention_at(block.char_start + doc[cue.i - 1].idx)
+            if m is not None and m.label == "PERSON" and not self.in_quote(m.char_start):
+                return self._found(m, cue.text, "cue_subject", is_linked)
         subject = _subject_of(cue)
         if lemma in NAMING_VERBS and (subject is None or subject.dep_ != "nsubj" or subject.head is not cue):
             return None  # "a plan called 'X'": naming, not speaking
@@ -509,7 +571,8 @@ class _Context:
             dets = {c.lower_ for c in token.children if c.dep_ == "det"}
             possessed = any(c.dep_ == "poss" for c in token.children)
             if token.lemma_.lower() in ROLE_NOUNS and token.tag_ == "NN" and (dets & {"the", "this", "that"} or possessed):
-                m = self._introduced_as(token.lemma_.lower(), at, bool(dets))
+                m = self._introduced_as(token.lemma_.lower(), at, bool(dets),
+                                        min(at, span.char_start - 1) if span is not None else at)
                 if m is not None:
                     return self._found(m, cue, "nominal", linked)
             phrase = " ".join(t.text for t in token.subtree if t.i <= token.i)
@@ -568,13 +631,13 @@ class _Context:
             return subjects[-1] if self._sentences_between(subjects[-1].char_start, before) <= 3 else recent
         return recent
 
-    def _is_subject(self, m: "Mention") -> bool:
+    def _is_subject(self, m: "Mention", appositive: bool = False) -> bool:
         if any(s is m or (s.entity_id == m.entity_id and s.char_start == m.char_start) for _, s in self.speakers):
             return True
         for bi, b in enumerate(self.a.article):
             if b.char_start <= m.char_start < b.char_end:
                 t = self.token_at(bi, m.char_end - 1)
-                while t is not None and t.dep_ in {"compound", "flat"}:
+                while t is not None and t.dep_ in ({"compound", "flat", "appos"} if appositive else {"compound", "flat"}):
                     t = t.head
                 # the subject of the sentence's main verb (not of a clause inside it)
                 return t is not None and t.dep_ in SUBJECT_DEPS and t.head.dep_ in {"ROOT", "conj"}
@@ -583,11 +646,14 @@ class _Context:
     def _sentences_between(self, start: int, end: int) -> int:
         return sum(1 for s in self.a.sentences if start < s.char_start < end)
 
-    def _introduced_as(self, role: str, at: int, definite: bool) -> "Mention | None":
+    def _introduced_as(self, role: str, at: int, definite: bool, start: int) -> "Mention | None":
         """The person the article calls by this role: "Ambassador Jane Doe", "Jane Doe, the
         ambassador", "the ambassador, Jane Doe" — the latest before the cue, else one just after
         it (articles often say "the ambassador said …" before giving the name), else for a bare
-        definite role the most salient person."""
+        definite role the person who is the subject of the sentence just before ("Jane Doe spoke on
+        Monday. The senator said …"). Otherwise it stays unnamed: the most salient person is often
+        someone else ("the businessman said" after a paragraph about his rival), and a wrong name
+        is worse than a description."""
         raw = self.a.raw_text
         hits = [m.start() for m in re.finditer(rf"\b{re.escape(role)}s?\b", raw, flags=re.IGNORECASE)]
         before = [h for h in hits if h < at]
@@ -602,7 +668,19 @@ class _Context:
             m = self._person_near(h)
             if m is not None:
                 return m
-        return self._salient_person(at, None) if definite else None
+        return self._previous_subject(start) if definite else None
+
+    def _previous_subject(self, at: int) -> "Mention | None":
+        """The person who is the main subject (or its appositive name) of the last sentence outside
+        quotation marks that ends before `at`."""
+        prev = [x for x in self.a.sentences if x.char_end <= at and not self.in_quote(x.char_start)]
+        if not prev:
+            return None
+        sent = prev[-1]
+        for m in self.persons:
+            if sent.char_start <= m.char_start < sent.char_end and self._is_subject(m, appositive=True):
+                return m
+        return None
 
     def _person_near(self, offset: int) -> "Mention | None":
         """A person named in the same sentence within a few words of the role word."""
@@ -645,6 +723,16 @@ class _Context:
         return out
 
 
+def fold_word(word: str) -> str:
+    return word.casefold().strip(".")
+
+
+def text_end(raw: str, span: QuoteSpan) -> str:
+    """The quote's last non-space character ('' when empty)."""
+    inner = raw[span.char_start:span.char_end].rstrip()
+    return inner[-1] if inner else ""
+
+
 def _governs(cue, quote_toks) -> bool:
     """The cue and the quote are joined in the parse: the cue heads the quote, or (as spaCy often
     parses "'…,' she said") the quote's clause heads the cue."""
@@ -660,7 +748,10 @@ def _subject_of(verb):
     subject; for "Jane Doe, who said" the noun the clause hangs on."""
     seen = 0
     while verb is not None and seen < 4:
-        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        # The nearest subject with letters: the parser sometimes makes a dash a second subject
+        # ("… made public ― Jane Doe boasted").
+        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and any(ch.isalpha() for ch in c.text)]
+        subject = min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
         if subject is not None:
             if subject.lower_ in {"who", "that"} and verb.dep_ == "relcl":
                 return verb.head
