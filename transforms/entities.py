@@ -77,6 +77,7 @@ class LinkedMention:
 # Name keys
 # ---------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=200_000)  # names recur across thousands of comparisons
 def fold(text: str) -> str:
     """Casefold and strip diacritics: 'Ḥalab' and 'Halab' compare equal."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -89,6 +90,7 @@ def _words(name: str) -> list[str]:
     return re.findall(r"[^\W_]+", text)
 
 
+@lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """Key under which spellings of one name meet: case, diacritics, particles, a leading 'the'."""
     words = _words(name)
@@ -149,6 +151,7 @@ def skeleton(token: str) -> str:
     return token[:1] + re.sub(r"[aeiou]", "", token[1:])
 
 
+@lru_cache(maxsize=200_000)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Transliterated tokens of a name, without honorifics, particles and a leading 'the'."""
     words = [w for w in _words(name) if w not in HONORIFICS]

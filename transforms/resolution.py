@@ -427,6 +427,11 @@ def _clusters_compatible(a: list[_Unit], b: list[_Unit]) -> bool:
 # Stories and near-duplicates
 # ---------------------------------------------------------------------------------------------
 
+#: Features (entities, shingles, stems) in more documents or quotes than this (or than 1% of them)
+#: are not used to find candidate pairs.
+_CANDIDATE_DF = 100
+
+
 def _shingles(text: str, n: int) -> set[int]:
     words = re.findall(r"\w+", fold(text))
     return {zlib.crc32(" ".join(words[i:i + n]).encode()) for i in range(max(len(words) - n + 1, 0))}
@@ -461,15 +466,25 @@ def _resolve_stories(batch, known, texts, mention_entity):
         return x
 
     near: dict[str, str] = {}
-    # Candidates: documents sharing a distinctive entity with a batch document.
-    by_entity = defaultdict(set)
+    # Candidates: documents sharing a distinctive entity or a rare 5-word shingle with a batch
+    # document. Features in very many documents (boilerplate phrases, a country's leader) say
+    # little about one event and would make the comparison quadratic, so they are not indexed.
+    by_feature: dict[object, set[str]] = defaultdict(set)
     for d, es in ents.items():
         for e, w in es.items():
             if w == 1.0:
-                by_entity[e].add(d)
+                by_feature[("entity", e)].add(d)
+    for d, shingles in sh5.items():
+        for sh in shingles:
+            by_feature[sh].add(d)
+    cap = max(_CANDIDATE_DF, len(docs) // 100)
+    indexed = {f: ds for f, ds in by_feature.items() if len(ds) <= cap}
+    features_of: dict[str, list] = defaultdict(list)
+    for f, ds in indexed.items():
+        for d in ds:
+            features_of[d].append(f)
     for d in sorted(batch_docs):
-        cands = set().union(*(by_entity[e] for e, w in ents[d].items() if w == 1.0)) if ents[d] else set()
-        cands |= {o for o in docs if o in batch_docs}
+        cands = set().union(*(indexed[f] for f in features_of[d])) if features_of[d] else set()
         for o in sorted(cands - {d}):
             if o in batch_docs and o < d:
                 continue  # each batch pair once
@@ -551,13 +566,18 @@ def _resolve_statements(batch, known, entity_id_map):
             x = parent[x]
         return x
 
-    by_speaker = defaultdict(list)
+    # Every rule below needs at least two shared content words, so candidates come from an index
+    # of stems; stems in very many quotes (said, government) are left out of it.
+    by_stem: dict[str, list[str]] = defaultdict(list)
     for q in quotes:
-        by_speaker[q["speaker"]].append(q)
+        for stem in q["stems"]:
+            by_stem[stem].append(q["quote_id"])
+    cap = max(_CANDIDATE_DF, len(quotes) // 100)
     for q in sorted(quotes, key=lambda q: q["quote_id"]):
         if q["known"]:
             continue
-        for o in sorted(quotes, key=lambda q: q["quote_id"]):
+        shared_stems = Counter(o for stem in q["stems"] if len(by_stem[stem]) <= cap for o in by_stem[stem])
+        for o in (by_id[oid] for oid in sorted(shared_stems) if shared_stems[oid] >= 2):
             if o["quote_id"] == q["quote_id"] or o["doc_id"] == q["doc_id"]:
                 continue
             if not o["known"] and o["quote_id"] < q["quote_id"]:
