@@ -501,22 +501,30 @@ def _resolve_stories(batch, known, texts, mention_entity):
                 a, b = sorted((find(d), find(o)), key=order)
                 parent[b] = a
 
-    clusters = defaultdict(list)
-    for d in docs:
-        clusters[find(d)].append(d)
-    story_ids = {}
-    for members in clusters.values():
-        if not any(m in batch_docs for m in members):
-            continue
-        existing = Counter(docs[m]["story_id"] for m in members if docs[m]["known"] and docs[m]["story_id"])
-        if existing:
-            sid = min(existing, key=lambda s: (-existing[s], s))
-        else:
-            sid = _hash_id("sto", min(members, key=order))
-        for m in members:
-            if m in batch_docs or docs[m]["story_id"] != sid:
-                story_ids[m] = sid
+    story_ids = _cluster_ids(
+        docs, find, batch_docs, prefix="sto", order=order,
+        current={d: docs[d]["story_id"] for d in docs if docs[d]["known"]},
+    )
     return story_ids, near
+
+
+def _cluster_ids(items, find, batch: set[str], *, prefix: str, order, current: dict[str, str | None]) -> dict[str, str]:
+    """Ids of the clusters that touch the batch: the id most of the cluster's published members
+    already carry (ids never change because a document arrived), else a hash of its earliest
+    member. Returns the new id of every batch member and of every published member that moves."""
+    clusters = defaultdict(list)
+    for item in items:
+        clusters[find(item)].append(item)
+    out = {}
+    for members in clusters.values():
+        if not any(m in batch for m in members):
+            continue
+        existing = Counter(current[m] for m in members if current.get(m))
+        cid = min(existing, key=lambda c: (-existing[c], c)) if existing else _hash_id(prefix, min(members, key=order))
+        for m in members:
+            if m in batch or current.get(m) != cid:
+                out[m] = cid
+    return out
 
 
 def _jaccard(a: set, b: set) -> float:
@@ -585,19 +593,10 @@ def _resolve_statements(batch, known, entity_id_map):
             if _same_statement(q, o):
                 a, b = sorted((find(q["quote_id"]), find(o["quote_id"])))
                 parent[b] = a
-    clusters = defaultdict(list)
-    for qid in by_id:
-        clusters[find(qid)].append(qid)
-    out = {}
-    for members in clusters.values():
-        if not any(m in batch_ids for m in members):
-            continue
-        existing = Counter(by_id[m]["statement_id"] for m in members if by_id[m]["known"] and by_id[m]["statement_id"])
-        sid = min(existing, key=lambda s: (-existing[s], s)) if existing else _hash_id("stm", min(members))
-        for m in members:
-            if m in batch_ids or by_id[m]["statement_id"] != sid:
-                out[m] = sid
-    return out
+    return _cluster_ids(
+        by_id, find, batch_ids, prefix="stm", order=lambda qid: qid,
+        current={qid: q["statement_id"] for qid, q in by_id.items() if q["known"]},
+    )
 
 
 def _same_statement(q: dict, o: dict) -> bool:
