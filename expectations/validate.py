@@ -72,6 +72,11 @@ def _quiet_gx_loggers() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def preload() -> None:
+    """Import Great Expectations ahead of use (about 4 s), e.g. in a thread while NLP runs elsewhere."""
+    import great_expectations  # noqa: F401
+
+
 def validate_frames(
     frames: dict[str, pl.DataFrame], *, docs_root: Path | None = None, run_name: str | None = None
 ) -> ValidationReport:
@@ -87,10 +92,9 @@ def validate_frames(
     _quiet_gx_loggers()
     if docs_root is not None:
         context = gx.get_context(mode="file", project_root_dir=str(docs_root))
-        actions = [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")]
     else:
         context = gx.get_context(mode="ephemeral")
-        actions = []
+    result_ids = []
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_or_update_pandas("staged")
     report = ValidationReport()
@@ -105,13 +109,16 @@ def validate_frames(
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
         checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
-            name=f"newsflow_{name}", validation_definitions=[definition], actions=actions,
+            name=f"newsflow_{name}", validation_definitions=[definition], actions=[],
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}))
         pdf = frame.with_columns(pl.col(pl.List(pl.String)).list.join("|")).to_pandas()
         run = checkpoint.run(batch_parameters={"dataframe": pdf},
                              run_id=RunIdentifier(run_name=run_name) if run_name else None)
-        for result in run.run_results.values():
+        for result_id, result in run.run_results.items():
+            result_ids.append(result_id)
             report.outcomes += [_outcome(name, r) for r in result.results]
+    if docs_root is not None:  # one Data Docs build for the run's results (not one per table)
+        context.build_data_docs(resource_identifiers=result_ids)
     return report
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,9 +23,10 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
 from expectations.validate import ValidationReport, validate_frames
+from expectations.validate import preload as preload_validation
 from flows.manifest import find_inputs, partition_known
 from flows.observe import progress_bar, publish_run_artifact
-from flows.runners import available_cores, default_task_runner
+from flows.runners import available_cores, default_task_runner, share_embedded_api
 from flows.settings import Settings, run_versions
 from flows.sources import ReadResult, read_files
 from transforms import schema
@@ -168,7 +170,9 @@ def _chunks(documents: list, batch_size: int, min_chunks: int) -> list[list]:
     """Batches of at most batch_size, and at least min_chunks of them when there is enough work."""
     if not documents:
         return []
-    n = max(math.ceil(len(documents) / batch_size), min(min_chunks, math.ceil(len(documents) / MIN_PARALLEL_BATCH)))
+    # Several batches per worker keep the workers evenly busy to the end.
+    wanted = min(min_chunks * 3, math.ceil(len(documents) / MIN_PARALLEL_BATCH))
+    n = max(math.ceil(len(documents) / batch_size), wanted)
     size = math.ceil(len(documents) / n)
     return [documents[i:i + size] for i in range(0, len(documents), size)]
 
@@ -184,6 +188,7 @@ def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str
             outcomes = [(chunks[0], _run_inline(analyse, chunks[0], settings, run_id, recurring))]
             advance(len(chunks[0]))
         else:
+            share_embedded_api()
             futures = {analyse.submit(c, settings, run_id, recurring): c for c in chunks}
             outcomes = []
             for future in as_completed(list(futures)):
@@ -234,6 +239,8 @@ def news_pipeline(
     or `reprocess_outdated` (documents published by another package or model version).
     """
     logger = get_run_logger()
+    # Great Expectations takes seconds to import; do it while the documents are read and parsed.
+    threading.Thread(target=preload_validation, name="preload-gx", daemon=True).start()
     settings = Settings.from_env().with_overrides(spacy_model=spacy_model, batch_size=batch_size)
     started = datetime.now(timezone.utc)
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"

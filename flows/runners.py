@@ -32,3 +32,20 @@ def build_task_runner(*, workers: int | None = None, dask_address: str | None = 
     if workers <= 1:
         return ThreadPoolTaskRunner(max_workers=1)
     return ProcessPoolTaskRunner(max_workers=workers)
+
+
+def share_embedded_api() -> None:
+    """Point worker processes at this process's temporary Prefect API.
+
+    Without a configured server, every spawned worker would start a temporary API server of its
+    own (~10 s of CPU each); sharing the parent's through the inherited environment avoids that.
+    """
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value() or os.environ.get("PREFECT_API_URL"):
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    if getattr(server, "running", False):
+        os.environ["PREFECT_API_URL"] = server.api_url
