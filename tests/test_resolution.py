@@ -71,7 +71,7 @@ def ids(tables, text, source=None):
     em = tables["entity_mentions"].filter(pl.col("text") == text)
     if source:
         doc_ids = tables["documents"].filter(pl.col("source_path").str.starts_with(source))["doc_id"]
-        em = em.filter(pl.col("doc_id").is_in(doc_ids))
+        em = em.filter(pl.col("doc_id").is_in(doc_ids.to_list()))
     found = set(em["entity_id"])
     assert found, f"no mention {text!r}"
     return found
