@@ -511,11 +511,3 @@ def _acronym_expansions(raw_text: str, mentions: list[RawMention]) -> dict[str, 
         if acronym.upper() == initials(m.text) or acronym[0].upper() == m.text[0].upper():
             found[acronym] = i
     return found
-
-
-def with_entity_ids(mentions: list[LinkedMention]) -> list[tuple[LinkedMention, str]]:
-    return [(m, entity_id_for(m.label, m.canonical)) for m in mentions]
-
-
-def relabel(mention: LinkedMention, label: str) -> LinkedMention:
-    return replace(mention, label=label)

@@ -400,7 +400,6 @@ class _Context:
         if att is not None:
             return att
         before_txt = raw[frame.before[0]:frame.before[1]].rstrip()
-        after_txt = raw[frame.after[0]:frame.after[1]]
         # "— Jane Doe" after the quote, or "Jane Doe:" before it (interviews, vox pops).
         dash = re.match(r"[ \t\u00a0]*[,.]?[ \t\u00a0]*[" + DASHES + r"]+[ \t\u00a0]*", raw[span.char_end + 1:])
         if dash and span.closed:

@@ -319,23 +319,17 @@ def _resolve_entities(batch, known, texts):
                 if not (units[x].known and units[y].known):
                     pairs.add((x, y))
 
-    parent = {uid: uid for uid in units}
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    forest = _Forest(units)
 
     members_of = {uid: [uid] for uid in units}
 
     for _ in range(2):  # the second pass sees co-mentions through the first pass's merges
-        _merge_pass(pairs, units, doc_entities, find, parent, members_of)
+        _merge_pass(pairs, units, doc_entities, forest, members_of)
     return _entity_rows(batch, units, members_of)
 
 
-def _merge_pass(pairs, units, doc_entities, find, parent, members_of):
-    canonical_of = find
+def _merge_pass(pairs, units, doc_entities, forest, members_of):
+    find = canonical_of = forest.find
     candidates = []
     for x, y in sorted(pairs):
         rel = _name_relation(units[x], units[y])
@@ -363,7 +357,7 @@ def _merge_pass(pairs, units, doc_entities, find, parent, members_of):
         if not _clusters_compatible([units[m] for m in cx], [units[m] for m in cy]):
             continue
         keep, drop = sorted((rx, ry), key=lambda r: (not any(units[m].known for m in members_of[r]), r))
-        parent[drop] = keep
+        forest.attach(drop, keep)
         members_of[keep] = cx + cy if keep == rx else cy + cx
         del members_of[drop]
         short, full = sorted((units[x], units[y]), key=lambda u: _fullness(_display(u), u.label))
@@ -457,13 +451,8 @@ def _resolve_stories(batch, known, texts, mention_entity):
         p = docs[d]["published_at"]
         return (p is None, p.timestamp() if p is not None else 0, not docs[d]["known"], d)
 
-    parent = {d: d for d in docs}
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    forest = _Forest(docs)
+    find = forest.find
 
     near: dict[str, str] = {}
     # Candidates: documents sharing a distinctive entity or a rare 5-word shingle with a batch
@@ -495,17 +484,35 @@ def _resolve_stories(batch, known, texts, mention_entity):
             if j5 >= 0.6 or _containment(sh5[d], sh5[o]) >= 0.8:
                 first, later = sorted((d, o), key=order)
                 near.setdefault(later, first)
-                parent[find(later)] = find(first)
+                forest.attach(later, first)
                 continue
             if _same_story(ents[d], ents[o], _jaccard(sh3[d], sh3[o]), docs[d]["title"], docs[o]["title"]):
                 a, b = sorted((find(d), find(o)), key=order)
-                parent[b] = a
+                forest.attach(b, a)
 
     story_ids = _cluster_ids(
         docs, find, batch_docs, prefix="sto", order=order,
         current={d: docs[d]["story_id"] for d in docs if docs[d]["known"]},
     )
     return story_ids, near
+
+
+class _Forest:
+    """Union-find over ids: which entities, documents or quotes have been joined into one cluster."""
+
+    def __init__(self, items):
+        self.parent = {x: x for x in items}
+
+    def find(self, x):
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def attach(self, item, onto) -> None:
+        """Join item's cluster under onto's cluster (onto's root stays the root)."""
+        self.parent[self.find(item)] = self.find(onto)
 
 
 def _cluster_ids(items, find, batch: set[str], *, prefix: str, order, current: dict[str, str | None]) -> dict[str, str]:
@@ -566,13 +573,8 @@ def _resolve_statements(batch, known, entity_id_map):
                                norm=" ".join(re.findall(r"\w+", fold(row["text"])))))
     by_id = {q["quote_id"]: q for q in quotes}
     batch_ids = {q["quote_id"] for q in quotes if not q["known"]}
-    parent = {q: q for q in by_id}
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    forest = _Forest(by_id)
+    find = forest.find
 
     # Every rule below needs at least two shared content words, so candidates come from an index
     # of stems; stems in very many quotes (said, government) are left out of it.
@@ -592,7 +594,7 @@ def _resolve_statements(batch, known, entity_id_map):
                 continue
             if _same_statement(q, o):
                 a, b = sorted((find(q["quote_id"]), find(o["quote_id"])))
-                parent[b] = a
+                forest.attach(b, a)
     return _cluster_ids(
         by_id, find, batch_ids, prefix="stm", order=lambda qid: qid,
         current={qid: q["statement_id"] for qid, q in by_id.items() if q["known"]},
