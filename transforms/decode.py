@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -111,10 +112,14 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
+#: Control characters other than the whitespace ones (tab, newline, vertical tab, form feed, return).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _checked(text: str, encoding: str) -> DecodedText:
     # Control characters other than whitespace mean binary content decoded by accident.
     sample = text[:20000]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL_RE.findall(sample))
     if controls > max(2, len(sample) // 100):
         raise RejectedInput("binary", f"{controls} control characters in the first {len(sample)} characters")
     if not text.strip():

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
 from unidecode import unidecode
 
 HONORIFICS = frozenset(
@@ -77,9 +78,10 @@ class LinkedMention:
 # Name keys
 # ---------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=200_000)  # names recur across thousands of comparisons
 def fold(text: str) -> str:
     """Casefold and strip diacritics: 'Ḥalab' and 'Halab' compare equal."""
+    if text.isascii():  # nothing to decompose; most news text takes this path
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -146,6 +148,7 @@ def translit_token(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", w)
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
     """Consonant skeleton of a transliterated token: a coarse key to find candidates."""
     return token[:1] + re.sub(r"[aeiou]", "", token[1:])
@@ -167,17 +170,8 @@ def tokens_match(a: str, b: str) -> bool:
         return True
     if a.isdigit() or b.isdigit() or skeleton(a) != skeleton(b):
         return False
-    return _edit_distance(a, b) <= (1 if min(len(a), len(b)) < 7 else 2)
-
-
-def _edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    limit = 1 if min(len(a), len(b)) < 7 else 2
+    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
 
 
 def entity_id_for(label: str, canonical: str) -> str:

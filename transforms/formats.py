@@ -279,13 +279,18 @@ _LANGID = None
 #: Below this many letters, or this normalised probability, the language is left unknown (None).
 _MIN_LANG_LETTERS = 40
 _MIN_LANG_PROB = 0.8
+#: Language identification settles within a few hundred words; more text only costs time.
+_LANG_SAMPLE_CHARS = 1500
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language (py3langid), or None when too short or unsure."""
     global _LANGID
-    sample = text[:20_000]
-    if sum(ch.isalpha() for ch in sample) < _MIN_LANG_LETTERS:
+    sample = text[:_LANG_SAMPLE_CHARS]
+    if len(_LETTER_RE.findall(sample)) < _MIN_LANG_LETTERS:
         return None
     if _LANGID is None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier

@@ -19,6 +19,7 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 import polars as pl
 from rapidfuzz import fuzz
@@ -154,7 +155,8 @@ class _Unit:
     def group(self) -> str:
         return _LABEL_GROUP.get(self.label, self.label)
 
-    @property
+    # Names are final once `_units` has read every mention; the pair loops ask for these often.
+    @cached_property
     def full_names(self) -> list[tuple[str, ...]]:
         """Persons: the longest names (short forms are judged against them); others: every
         multi-word name (an organisation has several: an Arabic name, its translation)."""
@@ -164,7 +166,7 @@ class _Unit:
         longest = max((len(t) for t in toks), default=0)
         return sorted(t for t in toks if len(t) == longest)
 
-    @property
+    @cached_property
     def keys(self) -> set[str]:
         return {name_key(n) for n in self.names}
 
@@ -323,18 +325,21 @@ def _resolve_entities(batch, known, texts):
 
     members_of = {uid: [uid] for uid in units}
 
+    # Names do not change between passes: relate each pair once, keep the compatible ones.
+    related = {}
+    for x, y in sorted(pairs):
+        rel = _name_relation(units[x], units[y])
+        if rel is not None:
+            related[(x, y)] = rel
     for _ in range(2):  # the second pass sees co-mentions through the first pass's merges
-        _merge_pass(pairs, units, doc_entities, forest, members_of)
+        _merge_pass(related, units, doc_entities, forest, members_of)
     return _entity_rows(batch, units, members_of)
 
 
-def _merge_pass(pairs, units, doc_entities, forest, members_of):
+def _merge_pass(related, units, doc_entities, forest, members_of):
     find = canonical_of = forest.find
     candidates = []
-    for x, y in sorted(pairs):
-        rel = _name_relation(units[x], units[y])
-        if rel is None:
-            continue
+    for (x, y), rel in related.items():
         score, notes = _evidence(units[x], units[y], doc_entities, units, canonical_of)
         strength, why = rel
         exact = strength == "same" and bool(units[x].keys & units[y].keys)
@@ -426,8 +431,7 @@ def _clusters_compatible(a: list[_Unit], b: list[_Unit]) -> bool:
 _CANDIDATE_DF = 100
 
 
-def _shingles(text: str, n: int) -> set[int]:
-    words = re.findall(r"\w+", fold(text))
+def _shingles(words: list[str], n: int) -> set[int]:
     return {zlib.crc32(" ".join(words[i:i + n]).encode()) for i in range(max(len(words) - n + 1, 0))}
 
 
@@ -443,9 +447,10 @@ def _resolve_stories(batch, known, texts, mention_entity):
             if eid is None or label in NUMERIC_LABELS:
                 continue
             ents[doc_id][mention_entity.get(eid, eid)] = 0.25 if label in _WEAK_LABELS else 1.0
-    body = {d: " ".join(t for _, t in texts.get(d, [])) for d in docs}
-    sh3 = {d: _shingles(body[d], 3) for d in docs}
-    sh5 = {d: _shingles(body[d], 5) for d in docs}
+    words = {d: re.findall(r"\w+", fold(" ".join(t for _, t in texts.get(d, [])))) for d in docs}
+    sh3 = {d: _shingles(w, 3) for d, w in words.items()}
+    sh5 = {d: _shingles(w, 5) for d, w in words.items()}
+    del words
 
     def order(d):  # earlier first: publication time, then known before new, then id
         p = docs[d]["published_at"]
@@ -535,7 +540,10 @@ def _cluster_ids(items, find, batch: set[str], *, prefix: str, order, current: d
 
 
 def _jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    shared = len(a & b) if len(a) <= len(b) else len(b & a)
+    return shared / (len(a) + len(b) - shared)
 
 
 def _containment(a: set, b: set) -> float:
@@ -547,14 +555,14 @@ def _same_story(ea: dict, eb: dict, text_sim: float, ta: str | None, tb: str | N
     (places add a little: most articles of a region share them)."""
     if text_sim >= 0.2:
         return True
-    shared = set(ea) & set(eb)
+    shared = ea.keys() & eb.keys()
     strong = sum(1 for e in shared if ea[e] == 1.0 and eb[e] == 1.0)
     weight = sum(min(ea[e], eb[e]) for e in shared)
-    total = sum(max(ea.get(e, 0), eb.get(e, 0)) for e in set(ea) | set(eb))
-    ent_sim = weight / total if total else 0.0
-    title_sim = fuzz.token_set_ratio(fold(ta or ""), fold(tb or "")) / 100 if ta and tb else 0.0
     if strong == 0 or weight < 1.5:
         return False
+    total = sum(ea.values()) + sum(eb.values()) - weight  # the union's weight, each entity at its max
+    ent_sim = weight / total if total else 0.0
+    title_sim = fuzz.token_set_ratio(fold(ta or ""), fold(tb or "")) / 100 if ta and tb else 0.0
     return ent_sim >= 0.3 or (ent_sim >= 0.15 and (title_sim >= 0.5 or text_sim >= 0.05))
 
 
@@ -611,14 +619,16 @@ def _same_statement(q: dict, o: dict) -> bool:
     if q["speaker"] is not None and q["speaker"] == o["speaker"]:
         if shared >= 3 and shared / min(len(a), len(b)) >= 0.5:
             return True
-        if shared >= 2 and fuzz.token_set_ratio(q["norm"], o["norm"]) >= 75:
+        if shared >= 2 and fuzz.token_set_ratio(q["norm"], o["norm"], score_cutoff=75):
             return True
     elif q["speaker"] is None or o["speaker"] is None:
         # One side has no named speaker (often an attribution miss): ask for more shared words.
         if shared >= 4 and shared / min(len(a), len(b)) >= 0.6:
             return True
+    if shared * 2 < min(len(a), len(b)):
+        return False  # a near-verbatim fragment shares most of the shorter quote's content words
     short, long_ = sorted((q["norm"], o["norm"]), key=len)
-    return len(short.split()) >= 6 and len(short) >= 35 and fuzz.partial_ratio(short, long_) >= 88
+    return len(short.split()) >= 6 and len(short) >= 35 and fuzz.partial_ratio(short, long_, score_cutoff=88) > 0
 
 
 def apply_resolution(
