@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
 
@@ -431,8 +432,60 @@ def _clusters_compatible(a: list[_Unit], b: list[_Unit]) -> bool:
 _CANDIDATE_DF = 100
 
 
-def _shingles(words: list[str], n: int) -> set[int]:
-    return {zlib.crc32(" ".join(words[i:i + n]).encode()) for i in range(max(len(words) - n + 1, 0))}
+def _shingles(words: list[str], n: int) -> np.ndarray:
+    """Hashes of the word n-grams, sorted and unique (4 bytes each: a corpus's worth fits in memory)."""
+    if len(words) < n:
+        return np.empty(0, dtype=np.uint32)
+    hashes = (zlib.crc32(" ".join(words[i:i + n]).encode()) for i in range(len(words) - n + 1))
+    return np.unique(np.fromiter(hashes, dtype=np.uint32, count=len(words) - n + 1))
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> int:
+    """Size of the intersection of two sorted unique arrays."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return int(np.count_nonzero(b[at] == a))
+
+
+def _story_candidates(doc_ids: list[str], features: list[np.ndarray], in_batch: np.ndarray, cap: int):
+    """Pairs of documents sharing a feature held by at most `cap` documents, at least one of the
+    pair in the batch: (batch doc, other doc) with the smaller id first when both are in the batch,
+    sorted. Features are uint32 hashes; the inverted index is a sort, not a dict of sets, so its
+    memory stays a few bytes per (document, feature)."""
+    lengths = np.array([len(f) for f in features], dtype=np.int64)
+    if not lengths.sum():
+        return []
+    feats = np.concatenate(features)
+    owners = np.repeat(np.arange(len(features), dtype=np.int64), lengths)
+    order = np.argsort(feats, kind="stable")
+    feats, owners = feats[order], owners[order]
+    _, starts, counts = np.unique(feats, return_index=True, return_counts=True)
+    keep = (counts >= 2) & (counts <= cap)
+    starts, counts = starts[keep], counts[keep]
+    n = len(features)
+    codes = []
+    pairs2 = counts == 2  # most shared features are held by two documents: pair them at once
+    a, b = owners[starts[pairs2]], owners[starts[pairs2] + 1]
+    codes.append(np.minimum(a, b) * n + np.maximum(a, b))
+    for s, c in zip(starts[~pairs2], counts[~pairs2]):
+        members = np.unique(owners[s:s + c])
+        i, j = np.triu_indices(len(members), k=1)
+        codes.append(members[i] * n + members[j])
+    codes = np.unique(np.concatenate(codes))
+    lo, hi = codes // n, codes % n
+    touched = in_batch[lo] | in_batch[hi]
+    out = []
+    for x, y in zip(lo[touched].tolist(), hi[touched].tolist()):
+        dx, dy = doc_ids[x], doc_ids[y]
+        if in_batch[x] and in_batch[y]:
+            out.append((min(dx, dy), max(dx, dy)))
+        else:
+            out.append((dx, dy) if in_batch[x] else (dy, dx))
+    return sorted(out)
 
 
 def _resolve_stories(batch, known, texts, mention_entity):
@@ -447,10 +500,10 @@ def _resolve_stories(batch, known, texts, mention_entity):
             if eid is None or label in NUMERIC_LABELS:
                 continue
             ents[doc_id][mention_entity.get(eid, eid)] = 0.25 if label in _WEAK_LABELS else 1.0
-    words = {d: re.findall(r"\w+", fold(" ".join(t for _, t in texts.get(d, [])))) for d in docs}
-    sh3 = {d: _shingles(w, 3) for d, w in words.items()}
-    sh5 = {d: _shingles(w, 5) for d, w in words.items()}
-    del words
+    sh3, sh5 = {}, {}
+    for d in docs:
+        words = re.findall(r"\w+", fold(" ".join(t for _, t in texts.get(d, []))))
+        sh3[d], sh5[d] = _shingles(words, 3), _shingles(words, 5)
 
     def order(d):  # earlier first: publication time, then known before new, then id
         p = docs[d]["published_at"]
@@ -463,37 +516,31 @@ def _resolve_stories(batch, known, texts, mention_entity):
     # Candidates: documents sharing a distinctive entity or a rare 5-word shingle with a batch
     # document. Features in very many documents (boilerplate phrases, a country's leader) say
     # little about one event and would make the comparison quadratic, so they are not indexed.
-    by_feature: dict[object, set[str]] = defaultdict(set)
-    for d, es in ents.items():
-        for e, w in es.items():
-            if w == 1.0:
-                by_feature[("entity", e)].add(d)
-    for d, shingles in sh5.items():
-        for sh in shingles:
-            by_feature[sh].add(d)
+    doc_ids = sorted(docs)
+    features = []
+    for d in doc_ids:
+        strong = [zlib.crc32(f"entity {e}".encode()) for e, w in ents.get(d, {}).items() if w == 1.0]
+        features.append(np.union1d(sh5[d], np.array(strong, dtype=np.uint32)))
+    in_batch = np.array([d in batch_docs for d in doc_ids], dtype=bool)
     cap = max(_CANDIDATE_DF, len(docs) // 100)
-    indexed = {f: ds for f, ds in by_feature.items() if len(ds) <= cap}
-    features_of: dict[str, list] = defaultdict(list)
-    for f, ds in indexed.items():
-        for d in ds:
-            features_of[d].append(f)
-    for d in sorted(batch_docs):
-        cands = set().union(*(indexed[f] for f in features_of[d])) if features_of[d] else set()
-        for o in sorted(cands - {d}):
-            if o in batch_docs and o < d:
-                continue  # each batch pair once
-            p1, p2 = docs[d]["published_at"], docs[o]["published_at"]
-            if p1 is not None and p2 is not None and abs(p1 - p2) > timedelta(days=_STORY_DAYS):
-                continue
-            j5 = _jaccard(sh5[d], sh5[o])
-            if j5 >= 0.6 or _containment(sh5[d], sh5[o]) >= 0.8:
-                first, later = sorted((d, o), key=order)
-                near.setdefault(later, first)
-                forest.attach(later, first)
-                continue
-            if _same_story(ents[d], ents[o], _jaccard(sh3[d], sh3[o]), docs[d]["title"], docs[o]["title"]):
-                a, b = sorted((find(d), find(o)), key=order)
-                forest.attach(b, a)
+    for d, o in _story_candidates(doc_ids, features, in_batch, cap):
+        p1, p2 = docs[d]["published_at"], docs[o]["published_at"]
+        if p1 is not None and p2 is not None and abs(p1 - p2) > timedelta(days=_STORY_DAYS):
+            continue
+        a5, b5 = sh5[d], sh5[o]
+        shared5 = _overlap(a5, b5)
+        j5 = shared5 / (len(a5) + len(b5) - shared5) if shared5 else 0.0
+        if j5 >= 0.6 or (shared5 and shared5 / min(len(a5), len(b5)) >= 0.8):
+            first, later = sorted((d, o), key=order)
+            near.setdefault(later, first)
+            forest.attach(later, first)
+            continue
+        a3, b3 = sh3[d], sh3[o]
+        shared3 = _overlap(a3, b3)
+        j3 = shared3 / (len(a3) + len(b3) - shared3) if shared3 else 0.0
+        if _same_story(ents[d], ents[o], j3, docs[d]["title"], docs[o]["title"]):
+            a, b = sorted((find(d), find(o)), key=order)
+            forest.attach(b, a)
 
     story_ids = _cluster_ids(
         docs, find, batch_docs, prefix="sto", order=order,
@@ -537,17 +584,6 @@ def _cluster_ids(items, find, batch: set[str], *, prefix: str, order, current: d
             if m in batch or current.get(m) != cid:
                 out[m] = cid
     return out
-
-
-def _jaccard(a: set, b: set) -> float:
-    if not a or not b:
-        return 0.0
-    shared = len(a & b) if len(a) <= len(b) else len(b & a)
-    return shared / (len(a) + len(b) - shared)
-
-
-def _containment(a: set, b: set) -> float:
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _same_story(ea: dict, eb: dict, text_sim: float, ta: str | None, tb: str | None) -> bool:
