@@ -6,7 +6,7 @@ What it measures, on a corpus of JSON Lines articles ({"doc_id", "category", "te
 1. words/s of the whole `newsflow run DIR --warehouse WH --workers 1`, from process start to
    exit, into a fresh warehouse (words = whitespace tokens of all input texts);
 2. words/s of bare spaCy `nlp.pipe` in a fresh single process, with the model loaded exactly as
-   the pipeline loads it (`flows.pipeline.load_model`: the package plus our entity rules, same
+   the pipeline loads it (`flows.workers.load_model`: the package plus our entity rules, same
    enabled components) and the pipeline's `nlp.pipe` batch size (64). Only the `nlp.pipe` loop is
    timed (model load, reading and block typing are reported apart). Input (`--bare-input`):
      blocks (default): exactly the texts the pipeline hands to `nlp.pipe` - the files read with
@@ -324,7 +324,7 @@ def bare_child(inputs: str, mode: str, out: str) -> None:
     import resource
 
     sys.path.insert(0, str(ROOT))
-    from flows.pipeline import load_model
+    from flows.workers import load_model
     from flows.settings import Settings
     from flows.sources import discover, read_files
     from transforms import schema

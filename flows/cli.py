@@ -52,16 +52,22 @@ def _date(text: str) -> datetime:
 
 
 def _run(args) -> int:
+    from flows.settings import Settings, run_versions
+
+    settings = Settings.from_env().with_overrides(spacy_model=args.spacy_model)
     if not (args.full_refresh or args.reprocess_outdated):
         from flows.manifest import record_if_nothing_new
-        from flows.settings import Settings, run_versions
 
-        settings = Settings.from_env().with_overrides(spacy_model=args.spacy_model)
         summary = record_if_nothing_new(args.inputs, Path(args.warehouse), since=args.since,
                                         versions=run_versions(settings), max_file_bytes=settings.max_file_bytes)
         if summary is not None:
             _print_summary(summary)
             return 0
+    from flows import workers
+
+    if not args.dask_address and workers.local_workers(args.workers) and workers.worth_workers(args.inputs):
+        # The worker processes load the model while Prefect and its API server start.
+        workers.nlp_pool(workers.local_workers(args.workers), settings.spacy_model)
     quiet_prefect_defaults()
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 

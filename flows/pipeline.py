@@ -13,35 +13,31 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 
 from expectations.validate import ValidationReport, validate_frames
 from expectations.validate import preload as preload_validation
 from flows.manifest import find_inputs, partition_known
 from flows.observe import progress_bar, publish_run_artifact
-from flows.runners import available_cores, default_task_runner, share_embedded_api
+from flows.runners import default_task_runner, share_embedded_api
+from flows.workers import MIN_PARALLEL_BATCH, available_cores, load_model, nlp_pool
 from flows.settings import Settings, run_versions
 from flows.sources import ReadResult, read_files
 from transforms import schema
 from transforms.batches import combine
 from transforms.blocks import recurring_block_keys
-from transforms.entities import add_entity_rules
 from transforms.formats import parse_field_map
 from transforms.integrity import validation_frames
 from transforms.nlp import analyse_batch
 from transforms.resolution import apply_resolution, resolve
 from warehouse import store
-
-
-#: Below this many documents per batch, worker start-up costs more than parallelism saves.
-MIN_PARALLEL_BATCH = 20
 
 
 class PipelineFailed(RuntimeError):
@@ -73,19 +69,6 @@ class WarehouseLayout:
         return self.root / "parquet" / table / f"{self.run_id}.parquet"
 
 
-@lru_cache(maxsize=2)
-def load_model(name: str):
-    """Load a spaCy pipeline once per process."""
-    import spacy
-
-    try:
-        return add_entity_rules(spacy.load(name))
-    except OSError as exc:
-        raise RuntimeError(
-            f"spaCy model {name!r} is not installed; install its package or set NEWSFLOW_SPACY_MODEL"
-        ) from exc
-
-
 @task(name="discover-inputs", cache_policy=NO_CACHE)
 def discover_inputs(inputs: list[str], since: datetime | None) -> tuple[list[Path], list[dict]]:
     return find_inputs(inputs, since)
@@ -99,7 +82,12 @@ def read_inputs(paths: list[Path], known: set[str], settings: Settings, run_id: 
 
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
-def analyse(documents, settings: Settings, run_id: str, recurring: frozenset[str]) -> dict[str, pl.DataFrame]:
+def analyse(documents, settings: Settings, run_id: str, recurring: frozenset[str],
+            nlp_workers: int = 0) -> dict[str, pl.DataFrame]:
+    """Segment, parse and extract one batch: in a local worker process when `nlp_workers`, else
+    wherever the task runner runs this task (the flow's process, a Dask worker)."""
+    if nlp_workers:
+        return nlp_pool(nlp_workers, settings.spacy_model).submit(documents, run_id, recurring).result()
     return analyse_batch(documents, load_model(settings.spacy_model), run_id=run_id, recurring=recurring)
 
 
@@ -180,7 +168,8 @@ def _chunks(documents: list, batch_size: int, min_chunks: int) -> list[list]:
 def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str], ledger: Ledger, logger):
     """NLP over all batches on the flow's task runner; a failing batch is retried document by
     document in this process so one bad document cannot sink the others."""
-    chunks = _chunks(docs, settings.batch_size, available_cores())
+    nlp_workers = getattr(FlowRunContext.get().task_runner, "nlp_workers", 0)
+    chunks = _chunks(docs, settings.batch_size, max(nlp_workers, available_cores()))
     results: list[dict[str, pl.DataFrame]] = []
     failed_docs: set[str] = set()
     with progress_bar(len(docs)) as advance:
@@ -188,8 +177,9 @@ def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str
             outcomes = [(chunks[0], _run_inline(analyse, chunks[0], settings, run_id, recurring))]
             advance(len(chunks[0]))
         else:
-            share_embedded_api()
-            futures = {analyse.submit(c, settings, run_id, recurring): c for c in chunks}
+            if not nlp_workers:
+                share_embedded_api()
+            futures = {analyse.submit(c, settings, run_id, recurring, nlp_workers): c for c in chunks}
             outcomes = []
             for future in as_completed(list(futures)):
                 outcomes.append((futures[future], _future_result(future)))

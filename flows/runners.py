@@ -1,23 +1,30 @@
-"""Where NLP batches run: threads in this process, worker processes, or a Dask cluster."""
+"""Where NLP batches run: worker processes on this machine, the flow's own process, or a Dask cluster."""
 from __future__ import annotations
 
 import os
 
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.workers import local_workers
 
 
-def available_cores() -> int:
-    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+class LocalWorkersTaskRunner(ThreadPoolTaskRunner):
+    """Prefect tasks on threads of the flow's process; each NLP batch runs in one of
+    `nlp_workers` warm worker processes (`flows.workers`), 0 meaning in the flow's process.
+
+    With one or more worker processes the flow's process is free while batches are parsed: it
+    imports the validation library and collects results on the other core."""
+
+    def __init__(self, nlp_workers: int = 0):
+        super().__init__(max_workers=max(1, nlp_workers))
+        self.nlp_workers = nlp_workers
+
+    def duplicate(self) -> LocalWorkersTaskRunner:
+        return type(self)(self.nlp_workers)
 
 
-def default_task_runner():
-    """One worker process per available core; a single core needs no second process."""
-    cores = available_cores()
-    return ProcessPoolTaskRunner(max_workers=cores) if cores > 1 else ThreadPoolTaskRunner(max_workers=1)
+def default_task_runner() -> LocalWorkersTaskRunner:
+    return LocalWorkersTaskRunner(local_workers())
 
 
 def build_task_runner(*, workers: int | None = None, dask_address: str | None = None):
@@ -28,16 +35,13 @@ def build_task_runner(*, workers: int | None = None, dask_address: str | None = 
         except ImportError as exc:  # optional dependency
             raise RuntimeError("--dask-address needs prefect-dask: pip install 'newsflow[dask]'") from exc
         return DaskTaskRunner(address=dask_address)
-    workers = workers or available_cores()
-    if workers <= 1:
-        return ThreadPoolTaskRunner(max_workers=1)
-    return ProcessPoolTaskRunner(max_workers=workers)
+    return LocalWorkersTaskRunner(local_workers(workers))
 
 
 def share_embedded_api() -> None:
-    """Point worker processes at this process's temporary Prefect API.
+    """Point task-runner worker processes (Dask) at this process's temporary Prefect API.
 
-    Without a configured server, every spawned worker would start a temporary API server of its
+    Without a configured server, every such worker would start a temporary API server of its
     own (~10 s of CPU each); sharing the parent's through the inherited environment avoids that.
     """
     from prefect.settings import PREFECT_API_URL

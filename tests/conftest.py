@@ -19,7 +19,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 @pytest.fixture(scope="session")
 def nlp():
-    from flows.pipeline import load_model
+    from flows.workers import load_model
     from flows.settings import Settings
 
     return load_model(Settings().spacy_model)

@@ -1,0 +1,121 @@
+"""NLP worker processes on this machine: a pool of warm processes that each hold the spaCy model.
+
+Workers import spaCy and the transforms only (no Prefect, no Great Expectations), so they start
+in a couple of seconds, stay small, and need no Prefect API. The pool can be started before the
+flow, while Prefect's API server starts, so the model is loaded when the first batch is ready.
+The flow's tasks stay one per batch: each task waits on its batch's worker from a thread.
+"""
+from __future__ import annotations
+
+import atexit
+import glob
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import lru_cache
+
+from transforms.entities import add_entity_rules
+from transforms.nlp import SourceDocument, analyse_batch
+
+#: Below this many documents per batch, worker start-up costs more than parallelism saves.
+MIN_PARALLEL_BATCH = 20
+
+
+def available_cores() -> int:
+    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def local_workers(requested: int | None = None) -> int:
+    """Worker processes for `--workers N` (default: the cores); none when a single core would
+    only be shared between the flow's process and one worker."""
+    workers = requested or available_cores()
+    return 0 if workers == 1 and available_cores() == 1 else workers
+
+
+def worth_workers(inputs: list[str]) -> bool:
+    """Whether the inputs hold enough files for more than one batch (counted up to that many,
+    so a huge folder costs no more than a small one)."""
+    seen = 0
+    for item in inputs:
+        paths = [item] if os.path.exists(item) else glob.iglob(item, recursive=True)
+        for path in paths:
+            if os.path.isdir(path):
+                for _, _, names in os.walk(path):
+                    seen += len(names)
+                    if seen > MIN_PARALLEL_BATCH:
+                        return True
+            else:
+                seen += 1
+            if seen > MIN_PARALLEL_BATCH:
+                return True
+    return False
+
+
+@lru_cache(maxsize=2)
+def load_model(name: str):
+    """Load a spaCy pipeline (plus our entity rules) once per process."""
+    import spacy
+
+    try:
+        return add_entity_rules(spacy.load(name))
+    except OSError as exc:
+        raise RuntimeError(
+            f"spaCy model {name!r} is not installed; install its package or set NEWSFLOW_SPACY_MODEL"
+        ) from exc
+
+
+def analyse_with(model: str, documents: list[SourceDocument], run_id: str, recurring: frozenset[str]):
+    """One batch's tables, in whichever process runs this (a worker, a Dask worker, the flow's)."""
+    return analyse_batch(documents, load_model(model), run_id=run_id, recurring=recurring)
+
+
+class NLPPool:
+    """`workers` spawned processes, each loading `model` as it starts."""
+
+    def __init__(self, workers: int, model: str):
+        self.workers, self.model = workers, model
+        # spawn, not fork: the flow's process runs threads (Prefect's event loop), which fork
+        # would copy mid-operation.
+        self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=load_model, initargs=(model,))
+        self._executor.submit(int)  # starts every worker now: they load the model meanwhile
+
+    @property
+    def usable(self) -> bool:
+        return not getattr(self._executor, "_broken", False) and not getattr(self._executor, "_shutdown_thread", False)
+
+    def submit(self, documents: list[SourceDocument], run_id: str, recurring: frozenset[str]) -> Future:
+        return self._executor.submit(analyse_with, self.model, documents, run_id, recurring)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+_pool: NLPPool | None = None
+_pool_lock = threading.Lock()
+
+
+def nlp_pool(workers: int, model: str) -> NLPPool:
+    """The process's pool for (workers, model), started if needed (a broken pool is replaced)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None and (_pool.workers, _pool.model) == (workers, model) and _pool.usable:
+            return _pool
+        if _pool is not None:
+            _pool.shutdown()
+        _pool = NLPPool(workers, model)
+        return _pool
+
+
+@atexit.register
+def stop_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown()
+            _pool = None
