@@ -27,7 +27,7 @@ from expectations.validate import preload as preload_validation
 from flows.manifest import find_inputs, partition_known
 from flows.observe import progress_bar, publish_run_artifact
 from flows.runners import default_task_runner, share_embedded_api
-from flows.workers import MIN_PARALLEL_BATCH, available_cores, load_model, nlp_pool
+from flows.workers import MIN_PARALLEL_BATCH, available_cores, load_model, nlp_pool, stop_pool
 from flows.settings import Settings, run_versions
 from flows.sources import ReadResult, read_files
 from transforms import schema
@@ -184,6 +184,8 @@ def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str
             for future in as_completed(list(futures)):
                 outcomes.append((futures[future], _future_result(future)))
                 advance(len(futures[future]))
+            # Idle workers would hold their memory (model, parser buffers) through the rest of the run.
+            stop_pool()
     for chunk, outcome in outcomes:
         if not isinstance(outcome, BaseException):
             results.append(outcome)
@@ -229,8 +231,6 @@ def news_pipeline(
     or `reprocess_outdated` (documents published by another package or model version).
     """
     logger = get_run_logger()
-    # Great Expectations takes seconds to import; do it while the documents are read and parsed.
-    threading.Thread(target=preload_validation, name="preload-gx", daemon=True).start()
     settings = Settings.from_env().with_overrides(spacy_model=spacy_model, batch_size=batch_size)
     started = datetime.now(timezone.utc)
     run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -249,6 +249,9 @@ def news_pipeline(
     ledger = Ledger(run_id, read, missing, unchanged)
     logger.info("run %s: %d inputs, %d new documents", run_id, len(ledger.input_files), len(read.documents))
 
+    # Great Expectations takes seconds to import: do it while the documents are parsed (after
+    # reading, which would otherwise share this process's interpreter lock with the import).
+    threading.Thread(target=preload_validation, name="preload-gx", daemon=True).start()
     recurring = recurring_block_keys(
         (d.raw_text for d in read.documents), min_documents=settings.min_recurring_documents
     )

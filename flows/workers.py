@@ -69,6 +69,16 @@ def load_model(name: str):
         ) from exc
 
 
+def _start_worker(model: str) -> None:
+    # Slightly lower priority: while the pool starts, the flow's process and Prefect's API server
+    # (on the critical path) come first; once batches flow, the workers have the cores to themselves.
+    try:
+        os.nice(3)
+    except OSError:
+        pass
+    load_model(model)
+
+
 def analyse_with(model: str, documents: list[SourceDocument], run_id: str, recurring: frozenset[str]):
     """One batch's tables, in whichever process runs this (a worker, a Dask worker, the flow's)."""
     return analyse_batch(documents, load_model(model), run_id=run_id, recurring=recurring)
@@ -82,7 +92,7 @@ class NLPPool:
         # spawn, not fork: the flow's process runs threads (Prefect's event loop), which fork
         # would copy mid-operation.
         self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=load_model, initargs=(model,))
+                                             initializer=_start_worker, initargs=(model,))
         self._executor.submit(int)  # starts every worker now: they load the model meanwhile
 
     @property

@@ -83,7 +83,14 @@ def fold(text: str) -> str:
     if text.isascii():  # nothing to decompose; most news text takes this path
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _NON_ASCII.sub(_drop_combining, decomposed).casefold()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _drop_combining(match: re.Match) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
 
 
 def _words(name: str) -> list[str]:
@@ -185,8 +192,12 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words if w[0].isupper()).upper()
 
 
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+
+
+@lru_cache(maxsize=200_000)
 def is_acronym(text: str) -> bool:
-    return bool(re.fullmatch(r"[A-Z][A-Z&]{1,7}", text.replace(".", "")))
+    return bool(_ACRONYM.fullmatch(text.replace(".", "")))
 
 
 # ---------------------------------------------------------------------------------------------

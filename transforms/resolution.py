@@ -121,15 +121,19 @@ def _window(blocks: list[tuple[int, str]], start: int, end: int, width: int = 90
 
 def _stems(text: str) -> set[str]:
     """Content-word stems: casefolded, British/American spelling aligned, cut to 6 letters."""
-    words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", fold(text).replace("u.s.", "us").replace("’", "'"))
+    words = _STEM_WORD.findall(fold(text).replace("u.s.", "us").replace("’", "'"))
     out = set()
     for w in words:
         if w in STOPWORDS or len(w) < 2:
             continue
         w = w.replace("-", "")
-        w = re.sub(r"ence$", "ense", w)
+        if w.endswith("ence"):
+            w = w[:-4] + "ense"
         out.add(w[:6])
     return out
+
+
+_STEM_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 _ROLE_STEMS = frozenset(w[:6] for w in ROLE_WORDS)
@@ -152,7 +156,7 @@ class _Unit:
     n_mentions: int = 0
     reasons: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def group(self) -> str:
         return _LABEL_GROUP.get(self.label, self.label)
 
@@ -432,12 +436,25 @@ def _clusters_compatible(a: list[_Unit], b: list[_Unit]) -> bool:
 _CANDIDATE_DF = 100
 
 
-def _shingles(words: list[str], n: int) -> np.ndarray:
-    """Hashes of the word n-grams, sorted and unique (4 bytes each: a corpus's worth fits in memory)."""
-    if len(words) < n:
-        return np.empty(0, dtype=np.uint32)
-    hashes = (zlib.crc32(" ".join(words[i:i + n]).encode()) for i in range(len(words) - n + 1))
-    return np.unique(np.fromiter(hashes, dtype=np.uint32, count=len(words) - n + 1))
+_SHINGLE_BASE = np.uint64(1_000_003)
+
+
+def _shingles(word_hashes: np.ndarray, n: int) -> np.ndarray:
+    """Hashes of the word n-grams (a polynomial over the words' hashes, 64 bits, so collisions
+    are negligible), sorted and unique: 8 bytes each, a corpus's worth fits in memory."""
+    count = len(word_hashes) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    out = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):  # wrapping around 2**64 is the point
+        for k in range(n):
+            out = out * _SHINGLE_BASE + word_hashes[k:k + count]
+    return np.unique(out)
+
+
+def _word_hashes(text: str) -> np.ndarray:
+    words = re.findall(r"\w+", fold(text))
+    return np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
 
 
 def _overlap(a: np.ndarray, b: np.ndarray) -> int:
@@ -451,10 +468,14 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(b[at] == a))
 
 
+def _entity_feature(entity_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(entity_id.encode(), digest_size=8).digest(), "little")
+
+
 def _story_candidates(doc_ids: list[str], features: list[np.ndarray], in_batch: np.ndarray, cap: int):
     """Pairs of documents sharing a feature held by at most `cap` documents, at least one of the
     pair in the batch: (batch doc, other doc) with the smaller id first when both are in the batch,
-    sorted. Features are uint32 hashes; the inverted index is a sort, not a dict of sets, so its
+    sorted. Features are uint64 hashes; the inverted index is a sort, not a dict of sets, so its
     memory stays a few bytes per (document, feature)."""
     lengths = np.array([len(f) for f in features], dtype=np.int64)
     if not lengths.sum():
@@ -502,7 +523,7 @@ def _resolve_stories(batch, known, texts, mention_entity):
             ents[doc_id][mention_entity.get(eid, eid)] = 0.25 if label in _WEAK_LABELS else 1.0
     sh3, sh5 = {}, {}
     for d in docs:
-        words = re.findall(r"\w+", fold(" ".join(t for _, t in texts.get(d, []))))
+        words = _word_hashes(" ".join(t for _, t in texts.get(d, [])))
         sh3[d], sh5[d] = _shingles(words, 3), _shingles(words, 5)
 
     def order(d):  # earlier first: publication time, then known before new, then id
@@ -519,8 +540,8 @@ def _resolve_stories(batch, known, texts, mention_entity):
     doc_ids = sorted(docs)
     features = []
     for d in doc_ids:
-        strong = [zlib.crc32(f"entity {e}".encode()) for e, w in ents.get(d, {}).items() if w == 1.0]
-        features.append(np.union1d(sh5[d], np.array(strong, dtype=np.uint32)))
+        strong = [_entity_feature(e) for e, w in ents.get(d, {}).items() if w == 1.0]
+        features.append(np.union1d(sh5[d], np.array(strong, dtype=np.uint64)))
     in_batch = np.array([d in batch_docs for d in doc_ids], dtype=bool)
     cap = max(_CANDIDATE_DF, len(docs) // 100)
     for d, o in _story_candidates(doc_ids, features, in_batch, cap):
