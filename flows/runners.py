@@ -16,7 +16,9 @@ class LocalWorkersTaskRunner(ThreadPoolTaskRunner):
     imports the validation library and collects results on the other core."""
 
     def __init__(self, nlp_workers: int = 0):
-        super().__init__(max_workers=max(1, nlp_workers))
+        # One thread more than workers: the next batch waits in the pool's queue, so a worker
+        # starts it the moment it finishes one, not after Prefect has recorded both task runs.
+        super().__init__(max_workers=nlp_workers + 1 if nlp_workers else 1)
         self.nlp_workers = nlp_workers
 
     def duplicate(self) -> LocalWorkersTaskRunner:

@@ -338,12 +338,13 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
     # Bracketed acronym or gloss right after a mention: "Popular Mobilization Forces (PMF)".
     # A person is never glossed by an organisation, unless the gloss carries the acronym of an
     # expansion: then the glossed name is that organisation (the model often tags Arabic names PERSON).
+    # Numbers are never glossed: "£6bn (€7.1bn)" is a conversion, not a second name.
     for i, m in enumerate(mentions):
-        intro = _GLOSS_INTRO.match(raw_text, m.char_end)
+        intro = _GLOSS_INTRO.match(raw_text, m.char_end) if m.label in _NAME_LABELS else None
         if not intro:
             continue
-        inside = [j for j, o in enumerate(mentions)
-                  if j != i and intro.start(1) <= o.char_start and o.char_end <= intro.end(1)]
+        inside = [j for j, o in enumerate(mentions) if j != i and o.label in _NAME_LABELS
+                  and intro.start(1) <= o.char_start and o.char_end <= intro.end(1)]
         has_acronym = any(is_acronym(mentions[j].text) for j in inside)
         for j in inside:
             other = mentions[j]
@@ -502,7 +503,8 @@ def _group_label(members: list[RawMention]) -> str:
         labels = [lb for lb in labels if lb != "PERSON"]  # persons are not known by acronyms
     elif "PERSON" in labels and any(len(name_tokens(m.text)) > 1 and m.label == "PERSON" for m in members):
         return "PERSON"
-    return max(set(labels), key=lambda lb: (labels.count(lb), -_LABEL_PRIORITY.index(lb) if lb in _LABEL_PRIORITY else -99))
+    # The label itself breaks the last ties, so the choice never depends on set order.
+    return max(set(labels), key=lambda lb: (labels.count(lb), -_LABEL_PRIORITY.index(lb) if lb in _LABEL_PRIORITY else -99, lb))
 
 
 def _acronym_expansions(raw_text: str, mentions: list[RawMention]) -> dict[str, int]:

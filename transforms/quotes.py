@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -291,6 +291,8 @@ class _Context:
         self.spans = spans
         self.quoted = [(s.char_start - 1, s.char_end + 1) for s in spans]
         self._tok_starts = [[t.idx for t in b.doc] for b in a.article]
+        # Raw-text offsets of each article block's sentence starts (frames are cut at them).
+        self._sent_starts = [[b.char_start + s.start_char for s in b.doc.sents] for b in a.article]
         self.persons = sorted(
             [m for m in a.mentions if m.label == "PERSON" and not self.in_quote(m.char_start)] + self._surnames()
             + self._speaking_orgs(),
@@ -353,7 +355,7 @@ class _Context:
         neighbours = [s for s in self.spans if s.block_index == span.block_index and s is not span]
         open_mark, close_mark = span.char_start - 1, span.char_end + (1 if span.closed else 0)
         inside = lambda at: any(q.char_start <= at < q.char_end for q in self.spans)  # noqa: E731
-        starts = [base + t.idx for t in doc if t.is_sent_start and not inside(base + t.idx)]
+        starts = [at for at in self._sent_starts[span.block_index] if not inside(at)]
         # spaCy sometimes runs a sentence into the next quote; a full stop before a capital ends it.
         starts += [base + m.end() for m in _SENTENCE_END.finditer(doc.text)
                    if not self.in_quote(base + m.end(1)) and len(m.group(1)) > 1
@@ -395,7 +397,8 @@ class _Context:
         """Speaker from a cue in the quote's frame (or the paragraph before, when it ends in ':')."""
         bi, raw = span.block_index, self.a.raw_text
         block = self.block(span)
-        toks = [t for t in block.doc if self._in_frame(block.char_start + t.idx, frame)]
+        toks = [t for lo, hi in (frame.before, frame.after) for t in self._tokens_between(bi, lo, hi)
+                if not self.in_quote(block.char_start + t.idx)]
         att = self._from_tokens(span, toks)
         if att is not None:
             return att
@@ -460,6 +463,12 @@ class _Context:
         if att is None or att.speaker is None:
             return None
         return _Attribution(att.speaker, att.entity_id, att.cue, "continuation")
+
+    def _tokens_between(self, bi: int, lo: int, hi: int):
+        """Tokens of article block `bi` starting at raw-text offsets in [lo, hi), in order."""
+        starts, base = self._tok_starts[bi], self.a.article[bi].char_start
+        i, j = bisect_left(starts, lo - base), bisect_left(starts, hi - base)
+        return self.a.article[bi].doc[i:j] if i < j else ()
 
     def _in_frame(self, offset: int, frame: _Frame) -> bool:
         return (frame.before[0] <= offset < frame.before[1] or frame.after[0] <= offset < frame.after[1]) \
