@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,9 +79,11 @@ def preload() -> None:
 
 
 def validate_frames(
-    frames: dict[str, pl.DataFrame], *, docs_root: Path | None = None, run_name: str | None = None
+    frames: Mapping[str, pl.DataFrame] | Iterable[tuple[str, pl.DataFrame]], *,
+    docs_root: Path | None = None, run_name: str | None = None,
 ) -> ValidationReport:
-    """Validate each frame against the suite of the same name.
+    """Validate each frame against the suite of the same name (a mapping, or (name, frame) pairs
+    produced one at a time so that only one table's copies are in memory).
 
     With `docs_root`, GX keeps a file project there and renders every run into Data Docs
     (`<docs_root>/gx/uncommitted/data_docs/local_site/index.html`); without, nothing is written.
@@ -98,7 +101,7 @@ def validate_frames(
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_or_update_pandas("staged")
     report = ValidationReport()
-    for name, frame in frames.items():
+    for name, frame in (frames.items() if isinstance(frames, Mapping) else frames):
         suite_dict = load_suite_dict(name)
         if frame.is_empty():  # ratios of nothing are undefined, not failures
             suite_dict["expectations"] = [e for e in suite_dict["expectations"] if "_mean_" not in e["type"]]

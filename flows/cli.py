@@ -87,11 +87,6 @@ def _run(args) -> int:
         if summary is not None:
             _print_summary(summary)
             return 0
-    from flows import workers
-
-    if not args.dask_address and workers.local_workers(args.workers) and workers.worth_workers(args.inputs):
-        # The worker processes load the model while Prefect and its API server start.
-        workers.nlp_pool(workers.local_workers(args.workers), settings.spacy_model)
     quiet_prefect_defaults()
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 

@@ -35,18 +35,18 @@ def quality_rates(tables: dict[str, pl.DataFrame]) -> dict[str, float | int | di
     }
 
 
-def publish_run_artifact(summary: dict, tables: dict[str, pl.DataFrame]) -> None:
-    """A markdown artifact on the flow run (visible in the Prefect UI) with counts and quality rates."""
+def publish_run_artifact(summary: dict, rates: dict, rejections: pl.DataFrame) -> None:
+    """A markdown artifact on the flow run (visible in the Prefect UI) with counts and quality rates
+    (`quality_rates` of the run's tables) and the rejected inputs."""
     from prefect.artifacts import create_markdown_artifact
 
-    rates = quality_rates(tables)
     lines = [f"# newsflow run `{summary['run_id']}`: {summary.get('status')}", "", "| count | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary["counts"].items()]
     lines += ["", "| quality | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in rates.items()]
     lines += ["", f"Validation: {summary['validation']}", "", f"Warehouse: `{summary['warehouse']}`"]
-    if tables["rejections"].height:
+    if rejections.height:
         lines += ["", "| rejected input | reason |", "|---|---|"]
         lines += [f"| `{r['source_path']}` | {r['reason']}: {r['detail']} |"
-                  for r in tables["rejections"].head(50).iter_rows(named=True)]
+                  for r in rejections.head(50).iter_rows(named=True)]
     create_markdown_artifact("\n".join(lines), key="newsflow-run", description="newsflow run summary")

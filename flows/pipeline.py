@@ -25,7 +25,7 @@ from prefect.runtime import flow_run
 from expectations.validate import ValidationReport, validate_frames
 from expectations.validate import preload as preload_validation
 from flows.manifest import find_inputs, partition_known
-from flows.observe import progress_bar, publish_run_artifact
+from flows.observe import progress_bar, publish_run_artifact, quality_rates
 from flows.runners import default_task_runner, share_embedded_api
 from flows.workers import MIN_PARALLEL_BATCH, available_cores, load_model, nlp_pool, stop_pool
 from flows.settings import Settings, run_versions
@@ -34,9 +34,9 @@ from transforms import schema
 from transforms.batches import combine
 from transforms.blocks import recurring_block_keys
 from transforms.formats import parse_field_map
-from transforms.integrity import validation_frames
+from transforms.integrity import iter_validation_frames
 from transforms.nlp import analyse_batch
-from transforms.resolution import apply_resolution, resolve
+from transforms.resolution import Features, apply_resolution, resolve
 from warehouse import store
 
 
@@ -92,11 +92,12 @@ def analyse(documents, settings: Settings, run_id: str, recurring: frozenset[str
 
 
 @task(name="resolve-across-documents", cache_policy=NO_CACHE)
-def resolve_with_warehouse(tables: dict[str, pl.DataFrame], db: Path) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
+def resolve_with_warehouse(tables: dict[str, pl.DataFrame], db: Path,
+                           features: Features) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
     """Link the batch to entities, stories and statements already published."""
     batch_docs = tables["documents"]["doc_id"].to_list()
     known = store.read_known(db, exclude_doc_ids=batch_docs)
-    return apply_resolution(tables, resolve(tables, known))
+    return apply_resolution(tables, resolve(tables, known, features))
 
 
 @task(name="stage-parquet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
@@ -113,7 +114,7 @@ def stage(tables: dict[str, pl.DataFrame], directory: Path) -> dict[str, Path]:
 @task(name="validate", cache_policy=NO_CACHE)
 def validate(staged: dict[str, Path], docs_root: Path, run_id: str) -> ValidationReport:
     tables = {name: pl.read_parquet(path) for name, path in staged.items()}
-    return validate_frames(validation_frames(tables), docs_root=docs_root, run_name=run_id)
+    return validate_frames(iter_validation_frames(tables), docs_root=docs_root, run_name=run_id)
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -167,11 +168,13 @@ def _chunks(documents: list, batch_size: int, min_chunks: int) -> list[list]:
 
 def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str], ledger: Ledger, logger):
     """NLP over all batches on the flow's task runner; a failing batch is retried document by
-    document in this process so one bad document cannot sink the others."""
+    document in this process so one bad document cannot sink the others. Returns the batches'
+    tables, the documents that failed, and resolution features computed while batches ran."""
     nlp_workers = getattr(FlowRunContext.get().task_runner, "nlp_workers", 0)
     chunks = _chunks(docs, settings.batch_size, max(nlp_workers, available_cores()))
     results: list[dict[str, pl.DataFrame]] = []
     failed_docs: set[str] = set()
+    features = Features()
     with progress_bar(len(docs)) as advance:
         if len(chunks) == 1:  # nothing to parallelise: skip worker start-up
             outcomes = [(chunks[0], _run_inline(analyse, chunks[0], settings, run_id, recurring))]
@@ -184,6 +187,8 @@ def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str
             for future in as_completed(list(futures)):
                 outcomes.append((futures[future], _future_result(future)))
                 advance(len(futures[future]))
+                if not isinstance(outcomes[-1][1], BaseException):
+                    features.add(outcomes[-1][1])  # this process is idle while workers parse
             # Idle workers would hold their memory (model, parser buffers) through the rest of the run.
             stop_pool()
     for chunk, outcome in outcomes:
@@ -198,7 +203,7 @@ def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str
             except Exception as exc:  # noqa: BLE001 - recorded as the document's rejection
                 failed_docs.add(doc.doc_id)
                 ledger.reject_document(doc.doc_id, "analysis_failed", f"{type(exc).__name__}: {exc}")
-    return results, failed_docs
+    return results, failed_docs, features
 
 
 def _run_inline(task_, *args):
@@ -245,6 +250,9 @@ def news_pipeline(
         known -= store.outdated_doc_ids(layout.db, **versions)
     elif known:
         paths, unchanged = partition_known(paths, layout.db, run_id, settings.max_file_bytes)
+    nlp_workers = getattr(FlowRunContext.get().task_runner, "nlp_workers", 0)
+    if nlp_workers and len(paths) > MIN_PARALLEL_BATCH:
+        nlp_pool(nlp_workers, settings.spacy_model)  # workers load the model while files are read
     read = read_inputs(paths, known, settings, run_id)
     ledger = Ledger(run_id, read, missing, unchanged)
     logger.info("run %s: %d inputs, %d new documents", run_id, len(ledger.input_files), len(read.documents))
@@ -255,19 +263,25 @@ def news_pipeline(
     recurring = recurring_block_keys(
         (d.raw_text for d in read.documents), min_documents=settings.min_recurring_documents
     )
-    results, failed = _analyse_all(read.documents, settings, run_id, recurring, ledger, logger)
-    docs = [d for d in read.documents if d.doc_id not in failed]
-    tables, story_updates, statement_updates = resolve_with_warehouse(combine(results), layout.db)
+    results, failed, features = _analyse_all(read.documents, settings, run_id, recurring, ledger, logger)
+    doc_ids = [d.doc_id for d in read.documents if d.doc_id not in failed]
+    del read  # the run's texts now live in the tables
+    combined = combine(results)
+    del results  # one copy of the run's tables at a time: memory stays flat as runs grow
+    tables, story_updates, statement_updates = resolve_with_warehouse(combined, layout.db, features)
+    del combined, features
     tables["input_files"] = schema.INPUT_FILES.frame(ledger.input_files)
     tables["rejections"] = schema.REJECTIONS.frame(ledger.rejections)
     staged = stage(tables, layout.staging)
-    report = validate(staged, layout.root, run_id)
-    updates = dict(story_updates=story_updates, statement_updates=statement_updates)
-
     counts = {
         **ledger.counts(),
         **{name: tables[name].height for name in ("blocks", "sentences", "entity_mentions", "quotes", "entities")},
     }
+    rates, rejections = quality_rates(tables), tables["rejections"]
+    del tables  # validation and publish read the staged Parquet
+    report = validate(staged, layout.root, run_id)
+    updates = dict(story_updates=story_updates, statement_updates=statement_updates)
+
     run_row = dict(
         run_id=run_id, flow_run_id=str(flow_run.get_id() or ""), started_at=started,
         finished_at=datetime.now(timezone.utc), counts=json.dumps(counts), validation=json.dumps(report.summary()),
@@ -285,16 +299,16 @@ def news_pipeline(
                          {k: v for k, v in quarantined.items() if k in ("input_files", "rejections", "validation_results")})
         summary["status"] = "validation_failed"
         summary["quarantine"] = str(layout.quarantine)
-        publish_run_artifact(summary, tables)
+        publish_run_artifact(summary, rates, rejections)
         raise PipelineFailed(
             f"validation blocked publishing; batch kept in {layout.quarantine}\n{report.describe_failures()}", summary
         )
 
-    status = "published" if docs else "nothing_to_do"
-    totals = publish(layout.db, staged_results, dict(run_row, status=status), [d.doc_id for d in docs], updates)
+    status = "published" if doc_ids else "nothing_to_do"
+    totals = publish(layout.db, staged_results, dict(run_row, status=status), doc_ids, updates)
     _keep_parquet(layout, staged_results)
     summary.update(status=status, totals=totals)
-    publish_run_artifact(summary, tables)
+    publish_run_artifact(summary, rates, rejections)
     logger.info("run %s %s: %s", run_id, status, counts)
     return summary
 

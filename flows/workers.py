@@ -1,14 +1,13 @@
 """NLP worker processes on this machine: a pool of warm processes that each hold the spaCy model.
 
 Workers import spaCy and the transforms only (no Prefect, no Great Expectations), so they start
-in a couple of seconds, stay small, and need no Prefect API. The pool can be started before the
-flow, while Prefect's API server starts, so the model is loaded when the first batch is ready.
+in a couple of seconds, stay small, and need no Prefect API. The flow starts the pool before it
+reads the inputs, so the model is loaded by the time the first batch is ready.
 The flow's tasks stay one per batch: each task waits on its batch's worker from a thread.
 """
 from __future__ import annotations
 
 import atexit
-import glob
 import multiprocessing
 import os
 import threading
@@ -37,25 +36,6 @@ def local_workers(requested: int | None = None) -> int:
     return 0 if workers == 1 and available_cores() == 1 else workers
 
 
-def worth_workers(inputs: list[str]) -> bool:
-    """Whether the inputs hold enough files for more than one batch (counted up to that many,
-    so a huge folder costs no more than a small one)."""
-    seen = 0
-    for item in inputs:
-        paths = [item] if os.path.exists(item) else glob.iglob(item, recursive=True)
-        for path in paths:
-            if os.path.isdir(path):
-                for _, _, names in os.walk(path):
-                    seen += len(names)
-                    if seen > MIN_PARALLEL_BATCH:
-                        return True
-            else:
-                seen += 1
-            if seen > MIN_PARALLEL_BATCH:
-                return True
-    return False
-
-
 @lru_cache(maxsize=2)
 def load_model(name: str):
     """Load a spaCy pipeline (plus our entity rules) once per process."""
@@ -67,16 +47,6 @@ def load_model(name: str):
         raise RuntimeError(
             f"spaCy model {name!r} is not installed; install its package or set NEWSFLOW_SPACY_MODEL"
         ) from exc
-
-
-def _start_worker(model: str) -> None:
-    # Slightly lower priority: while the pool starts, the flow's process and Prefect's API server
-    # (on the critical path) come first; once batches flow, the workers have the cores to themselves.
-    try:
-        os.nice(3)
-    except OSError:
-        pass
-    load_model(model)
 
 
 def analyse_with(model: str, documents: list[SourceDocument], run_id: str, recurring: frozenset[str]):
@@ -92,7 +62,7 @@ class NLPPool:
         # spawn, not fork: the flow's process runs threads (Prefect's event loop), which fork
         # would copy mid-operation.
         self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start_worker, initargs=(model,))
+                                             initializer=load_model, initargs=(model,))
         self._executor.submit(int)  # starts every worker now: they load the model meanwhile
 
     @property

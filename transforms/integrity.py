@@ -6,6 +6,8 @@ columns and the suites expect them to be true. Pure polars; no framework.
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 import polars as pl
 
 from transforms import schema
@@ -13,13 +15,18 @@ from transforms import schema
 
 def validation_frames(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Each staged table plus its `check_*` columns, ready to validate."""
+    return dict(iter_validation_frames(tables))
+
+
+def iter_validation_frames(tables: dict[str, pl.DataFrame]) -> Iterator[tuple[str, pl.DataFrame]]:
+    """(name, frame) of `validation_frames`, one table at a time, so that only one table's
+    checked copy exists at once."""
     raw = tables["documents"].select("doc_id", pl.col("raw_text").alias("_raw"))
     keys = {
         (t.name, t.key[0]): set(tables[t.name][t.key[0]].to_list())
         for t in schema.TABLES.values()
         if t.name in tables and len(t.key) == 1
     }
-    frames = {}
     for name, df in tables.items():
         table = schema.TABLES[name]
         checks = []
@@ -45,8 +52,7 @@ def validation_frames(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame
             checks.append(pl.col("doc_id").is_in(list(body_docs)).alias("check_has_body"))
         if name == "quotes":
             checks.append(pl.col("speaker").is_not_null().alias("check_attributed"))
-        frames[name] = df.with_columns(checks).drop("_raw", strict=False)
-    return frames
+        yield name, df.with_columns(checks).drop("_raw", strict=False)
 
 
 def _span_matches(row: dict) -> bool:

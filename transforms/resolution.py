@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -75,18 +76,66 @@ class Resolution:
     statement_ids: dict[str, str]      # quote_id -> statement_id (batch quotes and changed known quotes)
 
 
-def resolve(batch: dict[str, pl.DataFrame], known: dict[str, pl.DataFrame]) -> Resolution:
+class Features:
+    """What resolution computes from one document or quote alone (shingles of its article text,
+    role words around person mentions, content words of quotes). `add` computes them for a batch
+    ahead of `resolve`, e.g. while later batches are still being parsed; anything not added is
+    computed when `resolve` needs it. Either way the result is the same."""
+
+    def __init__(self):
+        self.shingles: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        #: Role words around every person mention of the added documents, per entity id.
+        self.roles: dict[str, set[str]] = defaultdict(set)
+        self.role_docs: set[str] = set()
+        self.quote_terms: dict[str, tuple[set[str], str]] = {}
+
+    def add(self, tables: dict[str, pl.DataFrame]) -> Features:
+        texts = _article_texts(tables.get("blocks"))
+        for d in tables["documents"]["doc_id"]:
+            self.shingles_of(d, texts)
+        persons = tables["entity_mentions"].filter(pl.col("label") == "PERSON", pl.col("entity_id").is_not_null())
+        for doc_id, eid, start, end in persons.select("doc_id", "entity_id", "char_start", "char_end").iter_rows():
+            if doc_id in texts:
+                self.roles[eid] |= self.role_of(doc_id, start, end, texts)
+        self.role_docs.update(tables["documents"]["doc_id"])
+        for quote_id, text in tables["quotes"].select("quote_id", "text").iter_rows():
+            self.terms_of(quote_id, text)
+        return self
+
+    def shingles_of(self, doc_id: str, texts) -> tuple[np.ndarray, np.ndarray]:
+        if doc_id not in self.shingles:
+            words = _word_hashes(" ".join(t for _, t in texts.get(doc_id, [])))
+            self.shingles[doc_id] = (_shingles(words, 3), _shingles(words, 5))
+        return self.shingles[doc_id]
+
+    @staticmethod
+    def role_of(doc_id: str, start: int, end: int, texts) -> set[str]:
+        return _stems(_window(texts[doc_id], start, end))
+
+    def terms_of(self, quote_id: str, text: str) -> tuple[set[str], str]:
+        if quote_id not in self.quote_terms:
+            self.quote_terms[quote_id] = (_stems(text), " ".join(_WORD.findall(fold(text))))
+        return self.quote_terms[quote_id]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def resolve(batch: dict[str, pl.DataFrame], known: dict[str, pl.DataFrame],
+            features: Features | None = None) -> Resolution:
     """Resolve a batch against the warehouse. `known` needs (columns used):
     entities(entity_id, name, label, aliases, merge_reasons), entity_mentions(doc_id, entity_id, text,
     label, char_start, char_end), documents(doc_id, title, published_at, story_id, near_duplicate_of),
     blocks(doc_id, kind, char_start, char_end, text) of article kinds, quotes(quote_id, doc_id, text,
-    speaker_entity_id, statement_id). Missing tables count as empty."""
+    speaker_entity_id, statement_id). Missing tables count as empty. `features` may hold what
+    `Features.add` computed ahead for the batch."""
     known = {name: known.get(name, schema.TABLES[name].empty()) for name in
              ("entities", "entity_mentions", "documents", "blocks", "quotes")}
-    texts = _article_texts(batch, known)
-    entity_id_map, entities, mention_entity = _resolve_entities(batch, known, texts)
-    story_ids, near_dups = _resolve_stories(batch, known, texts, mention_entity)
-    statement_ids = _resolve_statements(batch, known, entity_id_map)
+    features = features or Features()
+    texts = _article_texts(known["blocks"], batch["blocks"])
+    entity_id_map, entities, mention_entity = _resolve_entities(batch, known, texts, features)
+    story_ids, near_dups = _resolve_stories(batch, known, texts, mention_entity, features)
+    statement_ids = _resolve_statements(batch, known, entity_id_map, features)
     return Resolution(entity_id_map, entities, story_ids, near_dups, statement_ids)
 
 
@@ -98,11 +147,11 @@ def _hash_id(prefix: str, *parts: str) -> str:
 # Article text (batch: raw_text; known: the article blocks, placed at their offsets)
 # ---------------------------------------------------------------------------------------------
 
-def _article_texts(batch, known) -> dict[str, list[tuple[int, str]]]:
-    """doc_id -> article blocks as (char_start, text), in order."""
+def _article_texts(*tables: pl.DataFrame | None) -> dict[str, list[tuple[int, str]]]:
+    """doc_id -> article blocks as (char_start, text), in order, from blocks tables."""
     out: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for table in (known["blocks"], batch["blocks"]):
-        if table.is_empty():
+    for table in tables:
+        if table is None or table.is_empty():
             continue
         rows = table.filter(pl.col("kind").is_in(schema.ARTICLE_KINDS)).sort("doc_id", "char_start")
         for doc_id, start, text in rows.select("doc_id", "char_start", "text").iter_rows():
@@ -129,7 +178,7 @@ def _stems(text: str) -> set[str]:
         w = w.replace("-", "")
         if w.endswith("ence"):
             w = w[:-4] + "ense"
-        out.add(w[:6])
+        out.add(sys.intern(w[:6]))  # a few thousand stems recur across many sets
     return out
 
 
@@ -176,7 +225,7 @@ class _Unit:
         return {name_key(n) for n in self.names}
 
 
-def _units(batch, known, texts) -> tuple[dict[str, _Unit], dict[str, Counter]]:
+def _units(batch, known, texts, features: Features) -> tuple[dict[str, _Unit], dict[str, Counter]]:
     units: dict[str, _Unit] = {}
     for row in known["entities"].iter_rows(named=True):
         u = units[row["entity_id"]] = _Unit(row["entity_id"], row["label"], True)
@@ -198,8 +247,11 @@ def _units(batch, known, texts) -> tuple[dict[str, _Unit], dict[str, Counter]]:
             u.docs.add(doc_id)
             u.n_mentions += 1
             doc_entities[doc_id][eid] += 1
-            if label == "PERSON" and doc_id in texts:
-                u.role |= _stems(_window(texts[doc_id], start, end))
+            if label == "PERSON" and doc_id in texts and doc_id not in features.role_docs:
+                u.role |= features.role_of(doc_id, start, end, texts)
+    for eid, role in features.roles.items():  # role words gathered ahead for whole documents
+        if eid in units:
+            units[eid].role |= role
     return units, doc_entities
 
 
@@ -298,8 +350,8 @@ def _display(u: _Unit) -> str:
     return max(u.names, key=lambda t: _fullness(t, u.label)) if u.names else u.uid
 
 
-def _resolve_entities(batch, known, texts):
-    units, doc_entities = _units(batch, known, texts)
+def _resolve_entities(batch, known, texts, features):
+    units, doc_entities = _units(batch, known, texts, features)
     # Blocking: only units sharing a coarse key are compared.
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
     for uid, u in sorted(units.items()):
@@ -509,7 +561,7 @@ def _story_candidates(doc_ids: list[str], features: list[np.ndarray], in_batch: 
     return sorted(out)
 
 
-def _resolve_stories(batch, known, texts, mention_entity):
+def _resolve_stories(batch, known, texts, mention_entity, features):
     docs = {}
     for table, is_known in ((known["documents"], True), (batch["documents"], False)):
         for row in table.select("doc_id", "title", "published_at", "story_id").iter_rows(named=True):
@@ -523,8 +575,7 @@ def _resolve_stories(batch, known, texts, mention_entity):
             ents[doc_id][mention_entity.get(eid, eid)] = 0.25 if label in _WEAK_LABELS else 1.0
     sh3, sh5 = {}, {}
     for d in docs:
-        words = _word_hashes(" ".join(t for _, t in texts.get(d, [])))
-        sh3[d], sh5[d] = _shingles(words, 3), _shingles(words, 5)
+        sh3[d], sh5[d] = features.shingles_of(d, texts)
 
     def order(d):  # earlier first: publication time, then known before new, then id
         p = docs[d]["published_at"]
@@ -627,15 +678,15 @@ def _same_story(ea: dict, eb: dict, text_sim: float, ta: str | None, tb: str | N
 # Statements
 # ---------------------------------------------------------------------------------------------
 
-def _resolve_statements(batch, known, entity_id_map):
+def _resolve_statements(batch, known, entity_id_map, features):
     quotes = []
     for table, is_known in ((known["quotes"], True), (batch["quotes"], False)):
         for row in table.select("quote_id", "doc_id", "text", "speaker_entity_id", "statement_id").iter_rows(named=True):
             spk = row["speaker_entity_id"]
             if not is_known and spk is not None:
                 spk = entity_id_map.get(spk, spk)
-            quotes.append(dict(row, speaker=spk, known=is_known, stems=_stems(row["text"]),
-                               norm=" ".join(re.findall(r"\w+", fold(row["text"])))))
+            stems, norm = features.terms_of(row["quote_id"], row["text"])
+            quotes.append(dict(row, speaker=spk, known=is_known, stems=stems, norm=norm))
     by_id = {q["quote_id"]: q for q in quotes}
     batch_ids = {q["quote_id"] for q in quotes if not q["known"]}
     forest = _Forest(by_id)
