@@ -27,7 +27,7 @@ from expectations.validate import preload as preload_validation
 from flows.manifest import find_inputs, partition_known
 from flows.observe import progress_bar, publish_run_artifact, quality_rates
 from flows.runners import default_task_runner, share_embedded_api
-from flows.workers import MIN_PARALLEL_BATCH, available_cores, load_model, nlp_pool, stop_pool
+from flows.workers import MIN_PARALLEL_BATCH, load_model, nlp_pool, stop_pool
 from flows.settings import Settings, run_versions
 from flows.sources import ReadResult, read_files
 from transforms import schema
@@ -155,15 +155,28 @@ class Ledger:
         }
 
 
-def _chunks(documents: list, batch_size: int, min_chunks: int) -> list[list]:
-    """Batches of at most batch_size, and at least min_chunks of them when there is enough work."""
-    if not documents:
+def _chunks(documents: list, batch_size: int, workers: int) -> list[list]:
+    """Batches of at most batch_size documents, several per worker, smaller towards the end.
+
+    Several batches per worker keep every worker busy to the end; with several workers the last
+    two batches per worker are half-size, so the workers finish at nearly the same time instead
+    of one waiting for another's last full batch. Batches are not cut much below
+    MIN_PARALLEL_BATCH documents (a smaller batch is not worth a worker's round trip).
+    """
+    n = len(documents)
+    size = max(MIN_PARALLEL_BATCH, min(batch_size, math.ceil(n / (workers * 8))))
+    half = max(MIN_PARALLEL_BATCH, size // 2)
+    tail = min(n, half * workers * 2) if workers > 1 else 0
+    return _split(documents[:n - tail], size) + _split(documents[n - tail:], half)
+
+
+def _split(items: list, size: int) -> list[list]:
+    """`items` in nearly equal consecutive parts of at most `size`."""
+    if not items:
         return []
-    # Several batches per worker keep the workers evenly busy to the end.
-    wanted = min(min_chunks * 3, math.ceil(len(documents) / MIN_PARALLEL_BATCH))
-    n = max(math.ceil(len(documents) / batch_size), wanted)
-    size = math.ceil(len(documents) / n)
-    return [documents[i:i + size] for i in range(0, len(documents), size)]
+    parts = math.ceil(len(items) / size)
+    bounds = [round(i * len(items) / parts) for i in range(parts + 1)]
+    return [items[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str], ledger: Ledger, logger):
@@ -171,7 +184,7 @@ def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str
     document in this process so one bad document cannot sink the others. Returns the batches'
     tables, the documents that failed, and resolution features computed while batches ran."""
     nlp_workers = getattr(FlowRunContext.get().task_runner, "nlp_workers", 0)
-    chunks = _chunks(docs, settings.batch_size, max(nlp_workers, available_cores()))
+    chunks = _chunks(docs, settings.batch_size, max(nlp_workers, 1))
     results: list[dict[str, pl.DataFrame]] = []
     failed_docs: set[str] = set()
     features = Features()
