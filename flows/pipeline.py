@@ -18,8 +18,8 @@ from pathlib import Path
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.context import FlowRunContext
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
 from expectations.validate import ValidationReport, validate_frames
@@ -27,9 +27,9 @@ from expectations.validate import preload as preload_validation
 from flows.manifest import find_inputs, partition_known
 from flows.observe import progress_bar, publish_run_artifact, quality_rates
 from flows.runners import default_task_runner, share_embedded_api
-from flows.workers import MIN_PARALLEL_BATCH, load_model, nlp_pool, stop_pool
 from flows.settings import Settings, run_versions
 from flows.sources import ReadResult, read_files
+from flows.workers import MIN_PARALLEL_BATCH, load_model, nlp_pool, stop_pool
 from transforms import schema
 from transforms.batches import combine
 from transforms.blocks import recurring_block_keys
