@@ -179,11 +179,11 @@ def _split(items: list, size: int) -> list[list]:
     return [items[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
-def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str], ledger: Ledger, logger):
+def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str], nlp_workers: int,
+                 ledger: Ledger, logger):
     """NLP over all batches on the flow's task runner; a failing batch is retried document by
     document in this process so one bad document cannot sink the others. Returns the batches'
     tables, the documents that failed, and resolution features computed while batches ran."""
-    nlp_workers = getattr(FlowRunContext.get().task_runner, "nlp_workers", 0)
     chunks = _chunks(docs, settings.batch_size, max(nlp_workers, 1))
     results: list[dict[str, pl.DataFrame]] = []
     failed_docs: set[str] = set()
@@ -202,8 +202,9 @@ def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str
                 advance(len(futures[future]))
                 if not isinstance(outcomes[-1][1], BaseException):
                     features.add(outcomes[-1][1])  # this process is idle while workers parse
-            # Idle workers would hold their memory (model, parser buffers) through the rest of the run.
-            stop_pool()
+    # Idle workers would hold their memory (model, parser buffers) through the rest of the run; the
+    # flow may have started them before reading and then found a single batch's worth of work.
+    stop_pool()
     for chunk, outcome in outcomes:
         if not isinstance(outcome, BaseException):
             results.append(outcome)
@@ -276,7 +277,7 @@ def news_pipeline(
     recurring = recurring_block_keys(
         (d.raw_text for d in read.documents), min_documents=settings.min_recurring_documents
     )
-    results, failed, features = _analyse_all(read.documents, settings, run_id, recurring, ledger, logger)
+    results, failed, features = _analyse_all(read.documents, settings, run_id, recurring, nlp_workers, ledger, logger)
     doc_ids = [d.doc_id for d in read.documents if d.doc_id not in failed]
     del read  # the run's texts now live in the tables
     combined = combine(results)

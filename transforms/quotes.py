@@ -470,10 +470,6 @@ class _Context:
         i, j = bisect_left(starts, lo - base), bisect_left(starts, hi - base)
         return self.a.article[bi].doc[i:j] if i < j else ()
 
-    def _in_frame(self, offset: int, frame: _Frame) -> bool:
-        return (frame.before[0] <= offset < frame.before[1] or frame.after[0] <= offset < frame.after[1]) \
-            and not self.in_quote(offset)
-
     def _from_tokens(self, span: QuoteSpan, toks, block=None) -> _Attribution | None:
         block = block or self.block(span)
         doc = block.doc
