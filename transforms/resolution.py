@@ -520,6 +520,14 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(b[at] == a))
 
 
+def _jaccard_containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Jaccard similarity of two shingle sets, and how much of the smaller one the other holds."""
+    shared = _overlap(a, b)
+    if not shared:
+        return 0.0, 0.0
+    return shared / (len(a) + len(b) - shared), shared / min(len(a), len(b))
+
+
 def _entity_feature(entity_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(entity_id.encode(), digest_size=8).digest(), "little")
 
@@ -599,17 +607,13 @@ def _resolve_stories(batch, known, texts, mention_entity, features):
         p1, p2 = docs[d]["published_at"], docs[o]["published_at"]
         if p1 is not None and p2 is not None and abs(p1 - p2) > timedelta(days=_STORY_DAYS):
             continue
-        a5, b5 = sh5[d], sh5[o]
-        shared5 = _overlap(a5, b5)
-        j5 = shared5 / (len(a5) + len(b5) - shared5) if shared5 else 0.0
-        if j5 >= 0.6 or (shared5 and shared5 / min(len(a5), len(b5)) >= 0.8):
+        j5, c5 = _jaccard_containment(sh5[d], sh5[o])
+        if j5 >= 0.6 or c5 >= 0.8:
             first, later = sorted((d, o), key=order)
             near.setdefault(later, first)
             forest.attach(later, first)
             continue
-        a3, b3 = sh3[d], sh3[o]
-        shared3 = _overlap(a3, b3)
-        j3 = shared3 / (len(a3) + len(b3) - shared3) if shared3 else 0.0
+        j3, _ = _jaccard_containment(sh3[d], sh3[o])
         if _same_story(ents[d], ents[o], j3, docs[d]["title"], docs[o]["title"]):
             a, b = sorted((find(d), find(o)), key=order)
             forest.attach(b, a)
