@@ -11,6 +11,7 @@ import math
 import shutil
 import threading
 import uuid
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,8 +23,7 @@ from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 
-from expectations.validate import ValidationReport, validate_frames
-from expectations.validate import preload as preload_validation
+from expectations.validate import TableValidator, ValidationReport, validate_frames
 from flows.manifest import find_inputs, partition_known
 from flows.observe import progress_bar, publish_run_artifact, quality_rates
 from flows.runners import default_task_runner, share_embedded_api
@@ -112,9 +112,33 @@ def stage(tables: dict[str, pl.DataFrame], directory: Path) -> dict[str, Path]:
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(staged: dict[str, Path], docs_root: Path, run_id: str) -> ValidationReport:
+def validate(staged: dict[str, Path], docs_root: Path, run_id: str,
+             validator: TableValidator | None = None) -> ValidationReport:
     tables = {name: pl.read_parquet(path) for name, path in staged.items()}
-    return validate_frames(iter_validation_frames(tables), docs_root=docs_root, run_name=run_id)
+    return validate_frames(iter_validation_frames(tables), docs_root=docs_root, run_name=run_id,
+                           validator=validator)
+
+
+#: What the flow stages (and validates): the document tables, entities and the input ledger.
+STAGED_TABLES = (*(t.name for t in schema.DOCUMENT_TABLES), "entities", "input_files", "rejections")
+
+
+def _prepare_validation(docs_root: Path) -> TableValidator:
+    return TableValidator(docs_root).prepare(STAGED_TABLES)
+
+
+def _in_background(fn, *args) -> Future:
+    """`fn(*args)` in a daemon thread (one that never delays the process's exit)."""
+    future: Future = Future()
+
+    def run():
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=getattr(fn, "__name__", "background"), daemon=True).start()
+    return future
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -271,9 +295,10 @@ def news_pipeline(
     ledger = Ledger(run_id, read, missing, unchanged)
     logger.info("run %s: %d inputs, %d new documents", run_id, len(ledger.input_files), len(read.documents))
 
-    # Great Expectations takes seconds to import: do it while the documents are parsed (after
-    # reading, which would otherwise share this process's interpreter lock with the import).
-    threading.Thread(target=preload_validation, name="preload-gx", daemon=True).start()
+    # Great Expectations takes seconds to import and to register the suites: do both while the
+    # documents are parsed (after reading, which would otherwise share this process's interpreter
+    # lock with the import).
+    validator = _in_background(_prepare_validation, layout.root)
     recurring = recurring_block_keys(
         (d.raw_text for d in read.documents), min_documents=settings.min_recurring_documents
     )
@@ -293,7 +318,7 @@ def news_pipeline(
     }
     rates, rejections = quality_rates(tables), tables["rejections"]
     del tables  # validation and publish read the staged Parquet
-    report = validate(staged, layout.root, run_id)
+    report = validate(staged, layout.root, run_id, _prepared(validator, logger))
     updates = dict(story_updates=story_updates, statement_updates=statement_updates)
 
     run_row = dict(
@@ -325,6 +350,15 @@ def news_pipeline(
     publish_run_artifact(summary, rates, rejections)
     logger.info("run %s %s: %s", run_id, status, counts)
     return summary
+
+
+def _prepared(validator: Future, logger) -> TableValidator | None:
+    """The validator prepared in the background, or None (validate makes its own) if that failed."""
+    try:
+        return validator.result()
+    except Exception as exc:  # noqa: BLE001 - validation retries it in the foreground
+        logger.warning("preparing validation ahead failed (%s: %s); preparing it now", type(exc).__name__, exc)
+        return None
 
 
 def _stage_results(report: ValidationReport, run_id: str, directory: Path) -> Path:
