@@ -6,6 +6,8 @@ batches across documents. The model comes in as an argument: this module never l
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Iterator
@@ -233,14 +235,25 @@ def analyse_batch(
 def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
     raw: list[RawMention] = []
     for block in sorted(a.article + a.captions, key=lambda b: b.char_start):
-        for i, sent in enumerate(block.doc.sents):
-            text = sent.text.strip()
-            if not text:
+        # Texts are sliced from the raw text (Span.text would rebuild them token by token), and
+        # each entity is placed in its sentence by position (Span.ents scans all the Doc's ents).
+        text = a.raw_text[block.char_start:block.char_end]
+        sents = list(block.doc.sents)
+        sent_starts = [s.start for s in sents]
+        ents_of: dict[int, list] = defaultdict(list)
+        for ent in block.doc.ents:
+            k = bisect_right(sent_starts, ent.start) - 1
+            if k >= 0 and ent.end <= sents[k].end:  # Span.ents: entities inside the sentence
+                ents_of[k].append(ent)
+        for i, sent in enumerate(sents):
+            sent_text = text[sent.start_char:sent.end_char]
+            stripped = sent_text.strip()
+            if not stripped:
                 continue
-            start = block.char_start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-            sentence = Sentence(f"{block.block_id}-s{i:03d}", block.block_id, start, start + len(text))
+            start = block.char_start + sent.start_char + (len(sent_text) - len(sent_text.lstrip()))
+            sentence = Sentence(f"{block.block_id}-s{i:03d}", block.block_id, start, start + len(stripped))
             a.sentences.append(sentence)
-            for ent in sent.ents:
+            for ent in ents_of[i]:
                 if ent.label_ not in schema.ENTITY_LABELS:
                     continue
                 span = clean_span(a.raw_text, block.char_start + ent.start_char, block.char_start + ent.end_char)

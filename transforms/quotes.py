@@ -22,6 +22,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from transforms.entities import could_be_personal_name
 
 if TYPE_CHECKING:  # imported for types only: quotes work on any analysed document
@@ -290,7 +292,8 @@ class _Context:
         self.a = a
         self.spans = spans
         self.quoted = [(s.char_start - 1, s.char_end + 1) for s in spans]
-        self._tok_starts = [[t.idx for t in b.doc] for b in a.article]
+        # Token start offsets per article block, read from spaCy's arrays (no Token objects).
+        self._tok_starts = [b.doc.to_array("IDX").tolist() for b in a.article]
         # Raw-text offsets of each article block's sentence starts (frames are cut at them).
         self._sent_starts = [[b.char_start + s.start_char for s in b.doc.sents] for b in a.article]
         self.persons = sorted(
@@ -310,10 +313,10 @@ class _Context:
         covered = [(m.char_start, m.char_end) for m in self.a.mentions]
         out = []
         for b in self.a.article:
-            for t in b.doc:
+            for t in _tokens_with_text(b.doc, full, "ORTH"):
                 at = b.char_start + t.idx
-                m = full.get(t.text)
-                if m is None or t.pos_ != "PROPN" or at < m.char_start or self.in_quote(at) \
+                m = full[t.text]
+                if t.pos_ != "PROPN" or at < m.char_start or self.in_quote(at) \
                         or any(s <= at < e for s, e in covered):
                     continue
                 out.append(_PersonRef(at, at + len(t.text), t.text, "PERSON", m.entity_id, m.canonical))
@@ -351,17 +354,18 @@ class _Context:
 
     def frame(self, span: QuoteSpan) -> _Frame:
         block = self.block(span)
-        doc, base = block.doc, block.char_start
+        base = block.char_start
         neighbours = [s for s in self.spans if s.block_index == span.block_index and s is not span]
         open_mark, close_mark = span.char_start - 1, span.char_end + (1 if span.closed else 0)
         inside = lambda at: any(q.char_start <= at < q.char_end for q in self.spans)  # noqa: E731
         starts = [at for at in self._sent_starts[span.block_index] if not inside(at)]
         # spaCy sometimes runs a sentence into the next quote; a full stop before a capital ends it.
-        starts += [base + m.end() for m in _SENTENCE_END.finditer(doc.text)
+        block_text = self.a.raw_text[base:block.char_end]  # the block's Doc text, without rebuilding it
+        starts += [base + m.end() for m in _SENTENCE_END.finditer(block_text)
                    if not self.in_quote(base + m.end(1)) and len(m.group(1)) > 1
                    and m.group(1).lower() not in _ABBREVIATIONS]
         left = max([base] + [s for s in starts if s <= open_mark] + [q.char_end + 1 for q in neighbours if q.char_end < open_mark])
-        right_cands = [base + len(doc.text)] + [q.char_start - 1 for q in neighbours if q.char_start > close_mark]
+        right_cands = [block.char_end] + [q.char_start - 1 for q in neighbours if q.char_start > close_mark]
         after_text = self.a.raw_text[close_mark:]
         # A sentence break right after the closing mark does not end the frame when the next word
         # is lowercase ("Stop!" he said): English sentences do not start that way.
@@ -383,7 +387,7 @@ class _Context:
         """End offset of a speech verb that follows the closing mark after only a name or a short
         noun phrase ("… ?” Jane Doe said", "… !” the senator shouted"), else None."""
         block = self.block(span)
-        toks = [t for t in block.doc if block.char_start + t.idx >= close_mark + 1][:6]
+        toks = list(self._tokens_between(span.block_index, close_mark + 1, block.char_end + 1))[:6]
         for t in toks:
             if t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB":
                 return block.char_start + t.idx + len(t)
@@ -473,8 +477,7 @@ class _Context:
     def _from_tokens(self, span: QuoteSpan, toks, block=None) -> _Attribution | None:
         block = block or self.block(span)
         doc = block.doc
-        quote_toks = [t for t in self.block(span).doc
-                      if span.char_start <= self.block(span).char_start + t.idx < span.char_end]
+        quote_toks = list(self._tokens_between(span.block_index, span.char_start, span.char_end))
         for t in toks:  # "according to X"
             if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
                 obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
@@ -712,10 +715,10 @@ class _Context:
                 out.setdefault(m.entity_id, g)
         votes: dict[str, list[int]] = {}
         for bi, b in enumerate(self.a.article):
-            for t in b.doc:
-                g = PERSONAL_PRONOUNS.get(t.lower_)
+            for t in _tokens_with_text(b.doc, PERSONAL_PRONOUNS, "LOWER"):
+                g = PERSONAL_PRONOUNS[t.lower_]
                 at = b.char_start + t.idx
-                if g is None or t.dep_ not in SUBJECT_DEPS or self.in_quote(at):
+                if t.dep_ not in SUBJECT_DEPS or self.in_quote(at):
                     continue
                 prior = [m for m in self.persons if m.char_end <= at and at - m.char_end < 300]
                 if len({m.entity_id for m in prior[-2:]}) == 1:  # only one person in view
@@ -725,6 +728,15 @@ class _Context:
             if eid not in out and max(male, female) >= 2 and min(male, female) == 0:
                 out[eid] = "m" if male else "f"
         return out
+
+
+def _tokens_with_text(doc, texts, attr: str):
+    """Tokens of `doc` whose `attr` ("ORTH": text, "LOWER": lowercase text) is one of `texts`,
+    in order; found in spaCy's token arrays, so only matching tokens become Token objects."""
+    if not texts or not len(doc):
+        return []
+    wanted = np.fromiter((doc.vocab.strings[t] for t in texts), dtype=np.uint64, count=len(texts))
+    return [doc[int(i)] for i in np.flatnonzero(np.isin(doc.to_array(attr), wanted))]
 
 
 def fold_word(word: str) -> str:
