@@ -509,23 +509,33 @@ def _word_hashes(text: str) -> np.ndarray:
     return np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
 
 
-def _overlap(a: np.ndarray, b: np.ndarray) -> int:
-    """Size of the intersection of two sorted unique arrays."""
-    if len(a) > len(b):
-        a, b = b, a
-    if not len(a):
-        return 0
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = 0
-    return int(np.count_nonzero(b[at] == a))
+def _pair_overlaps(pairs: list[tuple[str, str]], sets: dict[str, np.ndarray]) -> list[int]:
+    """|sets[a] & sets[b]| for every pair (a, b) of sorted unique arrays. The pairs of one `a` are
+    counted together (one search of all their members in `sets[a]`): one numpy call per document
+    instead of one per pair."""
+    by_first: dict[str, list[int]] = defaultdict(list)
+    for i, (a, _) in enumerate(pairs):
+        by_first[a].append(i)
+    out = np.zeros(len(pairs), dtype=np.int64)
+    for a, at in by_first.items():
+        mine = sets[a]
+        others = [sets[pairs[i][1]] for i in at]
+        members = np.concatenate(others)
+        if not len(mine) or not len(members):
+            continue
+        owner = np.repeat(np.arange(len(at)), [len(x) for x in others])
+        pos = np.searchsorted(mine, members)
+        pos[pos == len(mine)] = 0
+        out[at] = np.bincount(owner[mine[pos] == members], minlength=len(at))
+    return out.tolist()
 
 
-def _jaccard_containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Jaccard similarity of two shingle sets, and how much of the smaller one the other holds."""
-    shared = _overlap(a, b)
+def _jaccard_containment(shared: int, size_a: int, size_b: int) -> tuple[float, float]:
+    """Jaccard similarity of two sets with `shared` members in common, and how much of the
+    smaller one the other holds."""
     if not shared:
         return 0.0, 0.0
-    return shared / (len(a) + len(b) - shared), shared / min(len(a), len(b))
+    return shared / (size_a + size_b - shared), shared / min(size_a, size_b)
 
 
 def _entity_feature(entity_id: str) -> int:
@@ -603,17 +613,19 @@ def _resolve_stories(batch, known, texts, mention_entity, features):
         features.append(np.union1d(sh5[d], np.array(strong, dtype=np.uint64)))
     in_batch = np.array([d in batch_docs for d in doc_ids], dtype=bool)
     cap = max(_CANDIDATE_DF, len(docs) // 100)
-    for d, o in _story_candidates(doc_ids, features, in_batch, cap):
+    candidates = _story_candidates(doc_ids, features, in_batch, cap)
+    shared5, shared3 = _pair_overlaps(candidates, sh5), _pair_overlaps(candidates, sh3)
+    for (d, o), s5, s3 in zip(candidates, shared5, shared3):
         p1, p2 = docs[d]["published_at"], docs[o]["published_at"]
         if p1 is not None and p2 is not None and abs(p1 - p2) > timedelta(days=_STORY_DAYS):
             continue
-        j5, c5 = _jaccard_containment(sh5[d], sh5[o])
+        j5, c5 = _jaccard_containment(s5, len(sh5[d]), len(sh5[o]))
         if j5 >= 0.6 or c5 >= 0.8:
             first, later = sorted((d, o), key=order)
             near.setdefault(later, first)
             forest.attach(later, first)
             continue
-        j3, _ = _jaccard_containment(sh3[d], sh3[o])
+        j3, _ = _jaccard_containment(s3, len(sh3[d]), len(sh3[o]))
         if _same_story(ents[d], ents[o], j3, docs[d]["title"], docs[o]["title"]):
             a, b = sorted((find(d), find(o)), key=order)
             forest.attach(b, a)
