@@ -35,7 +35,7 @@ from transforms.batches import combine
 from transforms.blocks import recurring_block_keys
 from transforms.formats import parse_field_map
 from transforms.integrity import iter_validation_frames
-from transforms.nlp import analyse_batch
+from transforms.nlp import analyse_batch, segment_documents
 from transforms.resolution import Features, apply_resolution, resolve
 from warehouse import store
 
@@ -87,7 +87,10 @@ def analyse(documents, settings: Settings, run_id: str, recurring: frozenset[str
     """Segment, parse and extract one batch: in a local worker process when `nlp_workers`, else
     wherever the task runner runs this task (the flow's process, a Dask worker)."""
     if nlp_workers:
-        return nlp_pool(nlp_workers, settings.spacy_model).submit(documents, run_id, recurring).result()
+        # Segmenting here, while workers parse earlier batches, takes it off the workers' path.
+        blocks = segment_documents(documents, recurring=recurring)
+        pool = nlp_pool(nlp_workers, settings.spacy_model)
+        return pool.submit(documents, run_id, recurring, blocks).result()
     return analyse_batch(documents, load_model(settings.spacy_model), run_id=run_id, recurring=recurring)
 
 

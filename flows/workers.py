@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 
 from transforms.entities import add_entity_rules
+from transforms.blocks import Block
 from transforms.nlp import SourceDocument, analyse_batch
 
 #: Below this many documents per batch, worker start-up costs more than parallelism saves.
@@ -49,9 +50,10 @@ def load_model(name: str):
         ) from exc
 
 
-def analyse_with(model: str, documents: list[SourceDocument], run_id: str, recurring: frozenset[str]):
+def analyse_with(model: str, documents: list[SourceDocument], run_id: str, recurring: frozenset[str],
+                 blocks: list[list[Block]] | None = None):
     """One batch's tables, in whichever process runs this (a worker, a Dask worker, the flow's)."""
-    return analyse_batch(documents, load_model(model), run_id=run_id, recurring=recurring)
+    return analyse_batch(documents, load_model(model), run_id=run_id, recurring=recurring, blocks=blocks)
 
 
 class NLPPool:
@@ -69,8 +71,9 @@ class NLPPool:
     def usable(self) -> bool:
         return not getattr(self._executor, "_broken", False) and not getattr(self._executor, "_shutdown_thread", False)
 
-    def submit(self, documents: list[SourceDocument], run_id: str, recurring: frozenset[str]) -> Future:
-        return self._executor.submit(analyse_with, self.model, documents, run_id, recurring)
+    def submit(self, documents: list[SourceDocument], run_id: str, recurring: frozenset[str],
+               blocks: list[list[Block]] | None = None) -> Future:
+        return self._executor.submit(analyse_with, self.model, documents, run_id, recurring, blocks)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -102,18 +102,18 @@ def iter_analysed(
     *,
     recurring: frozenset[str] = frozenset(),
     batch_size: int = 64,
+    blocks: list[list[Block]] | None = None,
 ) -> Iterator[AnalysedDocument]:
     """Blocks, parse, sentences and linked mentions of each document, one document at a time.
 
     `nlp.pipe` streams over the blocks of all documents (so spaCy still batches across them),
     and each document is yielded as soon as its last block is parsed: only one document's spaCy
-    Docs need to be alive at a time, whatever the batch size.
+    Docs need to be alive at a time, whatever the batch size. `blocks` may hold each document's
+    `segment_documents` computed ahead (e.g. by another process).
     """
-    segmented = [
-        AnalysedDocument(d.doc_id, d.raw_text,
-                         segment_blocks(d.raw_text, recurring=recurring, main_text=d.main_text, title=d.title))
-        for d in documents
-    ]
+    if blocks is None:
+        blocks = segment_documents(documents, recurring=recurring)
+    segmented = [AnalysedDocument(d.doc_id, d.raw_text, b) for d, b in zip(documents, blocks, strict=True)]
     # Only English documents go through the (English) model; others keep their typed blocks.
     english = {d.doc_id for d in documents if (d.language or "en") == "en"}
     parsed_blocks = [
@@ -129,6 +129,11 @@ def iter_analysed(
             )
         _add_sentences_and_mentions(a)
         yield a
+
+
+def segment_documents(documents: list[SourceDocument], *, recurring: frozenset[str] = frozenset()) -> list[list[Block]]:
+    """The typed blocks of each document (`segment_blocks`)."""
+    return [segment_blocks(d.raw_text, recurring=recurring, main_text=d.main_text, title=d.title) for d in documents]
 
 
 def analyse_documents(documents: list[SourceDocument], nlp, **options) -> list[AnalysedDocument]:
@@ -194,12 +199,15 @@ def analyse_batch(
     run_id: str,
     recurring: frozenset[str] = frozenset(),
     batch_size: int = 64,
+    blocks: list[list[Block]] | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Segment, parse and extract; returns one DataFrame per document table plus `entities`."""
+    """Segment (unless `blocks` are given), parse and extract; returns one DataFrame per
+    document table plus `entities`."""
     documents = list(documents)
     rows = {name: [] for name in ("documents", "blocks", "sentences", "entity_mentions", "quotes")}
     entity_rows = EntityCounter()
-    for d, a in zip(documents, iter_analysed(documents, nlp, recurring=recurring, batch_size=batch_size)):
+    for d, a in zip(documents, iter_analysed(documents, nlp, recurring=recurring, batch_size=batch_size,
+                                                        blocks=blocks)):
         title = d.title or next((b.text for b in a.blocks if b.kind == "title"), None)
         rows["documents"].append(dict(
             doc_id=d.doc_id, source_path=d.source_path, format=d.format, encoding=d.encoding, title=title,
