@@ -88,21 +88,19 @@ def _run(args) -> int:
             _print_summary(summary)
             return 0
     quiet_prefect_defaults()
-    from flows.api_server import start_early
+    from flows.api_server import start_early, wait_until_healthy
 
     server = start_early()  # boots while the pipeline is imported
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.pipeline import PipelineFailed, news_pipeline
     from flows.runners import build_task_runner
 
-    overrides = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}  # saves ~1 s per run
     try:
         runner = build_task_runner(workers=args.workers, dask_address=args.dask_address)
         if server is not None:
-            server.wait_until_healthy()
-            overrides[PREFECT_API_URL] = server.api_url  # Prefect read its settings at import
-        with temporary_settings(overrides):
+            wait_until_healthy(server)
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):  # saves ~1 s per run
             summary = news_pipeline.with_options(task_runner=runner)(
                 inputs=args.inputs, warehouse=args.warehouse, full_refresh=args.full_refresh,
                 since=args.since, reprocess_outdated=args.reprocess_outdated,
