@@ -43,7 +43,10 @@ def start_early() -> EarlyServer | None:
     it this process's API; returns it, or None."""
     if os.environ.get("PREFECT_API_URL"):
         return None
-    server = _launch()  # before importing Prefect: the server boots while this process imports
+    try:
+        server = _launch()  # before importing Prefect: the server boots while this process imports
+    except OSError:  # cannot start a process: Prefect will try its own way and report
+        return None
     from prefect.context import refresh_global_settings_context
     from prefect.settings import get_current_settings
 
