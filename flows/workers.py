@@ -14,8 +14,8 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 
-from transforms.entities import add_entity_rules
 from transforms.blocks import Block
+from transforms.entities import add_entity_rules
 from transforms.nlp import SourceDocument, analyse_batch
 
 #: Below this many documents per batch, worker start-up costs more than parallelism saves.

@@ -387,7 +387,7 @@ class _Context:
         """End offset of a speech verb that follows the closing mark after only a name or a short
         noun phrase ("… ?” Jane Doe said", "… !” the senator shouted"), else None."""
         block = self.block(span)
-        toks = list(self._tokens_between(span.block_index, close_mark + 1, block.char_end + 1))[:6]
+        toks = list(self._tokens_between(span.block_index, close_mark + 1, block.char_end + 1)[:6])
         for t in toks:
             if t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB":
                 return block.char_start + t.idx + len(t)
