@@ -73,11 +73,6 @@ def _quiet_gx_loggers() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def preload() -> None:
-    """Import Great Expectations ahead of use (about 4 s), e.g. in a thread while NLP runs elsewhere."""
-    import great_expectations  # noqa: F401
-
-
 class TableValidator:
     """A GX context with each table's suite, validation definition and checkpoint registered.
 

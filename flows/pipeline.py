@@ -90,7 +90,7 @@ def analyse(documents, settings: Settings, run_id: str, recurring: frozenset[str
         # Segmenting here, while workers parse earlier batches, takes it off the workers' path.
         blocks = segment_documents(documents, recurring=recurring)
         pool = nlp_pool(nlp_workers, settings.spacy_model)
-        return pool.submit(documents, run_id, recurring, blocks).result()
+        return pool.submit(documents, run_id, blocks).result()
     return analyse_batch(documents, load_model(settings.spacy_model), run_id=run_id, recurring=recurring)
 
 

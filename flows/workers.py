@@ -50,10 +50,9 @@ def load_model(name: str):
         ) from exc
 
 
-def analyse_with(model: str, documents: list[SourceDocument], run_id: str, recurring: frozenset[str],
-                 blocks: list[list[Block]] | None = None):
-    """One batch's tables, in whichever process runs this (a worker, a Dask worker, the flow's)."""
-    return analyse_batch(documents, load_model(model), run_id=run_id, recurring=recurring, blocks=blocks)
+def analyse_with(model: str, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]]):
+    """One batch's tables from its documents and their blocks (segmented by the flow), in a worker."""
+    return analyse_batch(documents, load_model(model), run_id=run_id, blocks=blocks)
 
 
 class NLPPool:
@@ -71,9 +70,8 @@ class NLPPool:
     def usable(self) -> bool:
         return not getattr(self._executor, "_broken", False) and not getattr(self._executor, "_shutdown_thread", False)
 
-    def submit(self, documents: list[SourceDocument], run_id: str, recurring: frozenset[str],
-               blocks: list[list[Block]] | None = None) -> Future:
-        return self._executor.submit(analyse_with, self.model, documents, run_id, recurring, blocks)
+    def submit(self, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]]) -> Future:
+        return self._executor.submit(analyse_with, self.model, documents, run_id, blocks)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

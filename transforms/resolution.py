@@ -505,7 +505,7 @@ def _shingles(word_hashes: np.ndarray, n: int) -> np.ndarray:
 
 
 def _word_hashes(text: str) -> np.ndarray:
-    words = re.findall(r"\w+", fold(text))
+    words = _WORD.findall(fold(text))
     return np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
 
 
