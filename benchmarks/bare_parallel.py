@@ -25,7 +25,7 @@ def block_texts(inputs: str, limit: int | None) -> list[str]:
     from flows.settings import Settings
     from flows.sources import discover, read_files
     from transforms import schema
-    from transforms.blocks import recurring_block_keys, segment_blocks
+    from transforms.segment import recurring_block_keys, segment_blocks
     from transforms.nlp import MAX_PARSE_CHARS, split_for_parse
 
     settings = Settings.from_env()

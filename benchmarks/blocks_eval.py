@@ -1,4 +1,4 @@
-"""Measure transforms.blocks against hand-made gold and a public extraction benchmark.
+"""Measure transforms.segment against hand-made gold and a public extraction benchmark.
 
 (a) Seeds: line-kind accuracy, body precision/recall and confusion against
     ../shared/gold/seeds.json (a gold line's predicted kind is the kind of the block overlapping it;
@@ -8,7 +8,7 @@
     text of body+subtitle blocks is scored against gold_text by bag-of-whitespace-token P/R/F1, as
     in scrapinghub's article-extraction-benchmark, averaged over pages.
 (c) HTML path: the same pages read from their HTML exactly as ingest reads an HTML file
-    (transforms.formats.html_document: visible text as raw_text, trafilatura's main text and
+    (transforms.ingest.formats.html_document: visible text as raw_text, trafilatura's main text and
     metadata as hints), then segment_blocks; body+subtitle text scored as in (b). Also reports
     trafilatura's own main text scored the same way, and milliseconds per page (parse + typing).
 
@@ -25,8 +25,8 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from transforms.blocks import recurring_block_keys, segment_blocks  # noqa: E402
-from transforms.formats import html_document  # noqa: E402
+from transforms.segment import recurring_block_keys, segment_blocks  # noqa: E402
+from transforms.ingest.formats import html_document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

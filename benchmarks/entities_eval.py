@@ -26,11 +26,11 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from transforms import schema  # noqa: E402
-from transforms.blocks import segment_blocks  # noqa: E402
-from transforms.decode import content_sha256, doc_id_for  # noqa: E402
+from transforms.segment import segment_blocks  # noqa: E402
+from transforms.ingest.decode import content_sha256, doc_id_for  # noqa: E402
 from transforms.entities import add_entity_rules  # noqa: E402
 from transforms.nlp import SourceDocument, analyse_batch  # noqa: E402
-from transforms.resolution import apply_resolution, resolve  # noqa: E402
+from transforms.resolve import apply_resolution, resolve  # noqa: E402
 
 LABELS = ("PERSON", "ORG", "GPE")
 

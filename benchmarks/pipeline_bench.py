@@ -10,7 +10,7 @@ What it measures, on a corpus of JSON Lines articles ({"doc_id", "category", "te
    enabled components) and the pipeline's `nlp.pipe` batch size (64). Only the `nlp.pipe` loop is
    timed (model load, reading and block typing are reported apart). Input (`--bare-input`):
      blocks (default): exactly the texts the pipeline hands to `nlp.pipe` - the files read with
-       `flows.sources.read_files`, typed with `transforms.blocks.segment_blocks` (recurring keys
+       `flows.sources.read_files`, typed with `transforms.segment.segment_blocks` (recurring keys
        over the whole corpus, as the flow computes them), the title/subtitle/body/caption blocks
        of English documents, cut with `transforms.nlp.split_for_parse`. This is the fair ceiling:
        the same spaCy work, nothing else. (Boilerplate, credits and comments are not parsed by
@@ -328,7 +328,7 @@ def bare_child(inputs: str, mode: str, out: str) -> None:
     from flows.settings import Settings
     from flows.sources import discover, read_files
     from transforms import schema
-    from transforms.blocks import recurring_block_keys, segment_blocks
+    from transforms.segment import recurring_block_keys, segment_blocks
     from transforms.nlp import MAX_PARSE_CHARS, split_for_parse
 
     settings = Settings.from_env()

@@ -42,7 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from transforms.blocks import recurring_block_keys  # noqa: E402
+from transforms.segment import recurring_block_keys  # noqa: E402
 from transforms.nlp import AnalysedDocument, SourceDocument, analyse_documents  # noqa: E402
 from transforms.quotes import extract_quotes, find_quote_spans  # noqa: E402
 

@@ -31,12 +31,11 @@ from flows.settings import Settings, run_versions
 from flows.sources import ReadResult, read_files
 from flows.workers import MIN_PARALLEL_BATCH, load_model, nlp_pool, stop_pool
 from transforms import schema
-from transforms.batches import combine
-from transforms.blocks import recurring_block_keys
-from transforms.formats import parse_field_map
+from transforms.analyse import combine, document_tables
+from transforms.segment import recurring_block_keys, segment_documents
+from transforms.ingest.formats import parse_field_map
 from transforms.integrity import iter_validation_frames
-from transforms.nlp import analyse_batch, segment_documents
-from transforms.resolution import Features, apply_resolution, resolve
+from transforms.resolve import Features, apply_resolution, resolve
 from warehouse import store
 
 
@@ -91,7 +90,8 @@ def analyse(documents, settings: Settings, run_id: str, recurring: frozenset[str
         blocks = segment_documents(documents, recurring=recurring)
         pool = nlp_pool(nlp_workers, settings.spacy_model)
         return pool.submit(documents, run_id, blocks).result()
-    return analyse_batch(documents, load_model(settings.spacy_model), run_id=run_id, recurring=recurring)
+    blocks = segment_documents(documents, recurring=recurring)
+    return document_tables(documents, blocks, load_model(settings.spacy_model), run_id=run_id)
 
 
 @task(name="resolve-across-documents", cache_policy=NO_CACHE)
@@ -240,7 +240,7 @@ def _analyse_all(docs, settings: Settings, run_id: str, recurring: frozenset[str
         nlp = load_model(settings.spacy_model)
         for doc in chunk:
             try:
-                results.append(analyse_batch([doc], nlp, run_id=run_id, recurring=recurring))
+                results.append(document_tables([doc], segment_documents([doc], recurring=recurring), nlp, run_id=run_id))
             except Exception as exc:  # noqa: BLE001 - recorded as the document's rejection
                 failed_docs.add(doc.doc_id)
                 ledger.reject_document(doc.doc_id, "analysis_failed", f"{type(exc).__name__}: {exc}")

@@ -16,7 +16,7 @@ class Settings:
     max_file_bytes: int = 20_000_000
     #: A block text seen in at least this many documents of one run is boilerplate.
     min_recurring_documents: int = 3
-    #: JSON/JSONL field mapping overrides, e.g. "text=body,title=headline" (see transforms.formats).
+    #: JSON/JSONL field mapping overrides, e.g. "text=body,title=headline" (see transforms.ingest.formats).
     json_fields: str = ""
     #: Cap on decompressed bytes of one .warc.gz (0: ten times max_file_bytes).
     max_decompressed_bytes: int = 0

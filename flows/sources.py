@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from transforms.decode import RejectedInput, content_sha256, doc_id_for
-from transforms.formats import ParsedDocument, ParsedInput, parse_input
-from transforms.nlp import SourceDocument
+from transforms.ingest.decode import RejectedInput, content_sha256, doc_id_for
+from transforms.ingest.formats import ParsedDocument, ParsedInput, parse_input
+from transforms.document import SourceDocument
 
 #: Decompressed WARC.gz content is capped at this many times max_file_bytes unless told otherwise
 #: (news WARCs compress about 5-10x; a gzip bomb must not be expanded without limit).
@@ -70,7 +70,7 @@ def read_files(paths: list[Path], *, known_doc_ids: set[str], max_file_bytes: in
     1-based position; the line number in JSON Lines) plus one row for the file itself, whose
     outcome is published if any record was, else duplicate if any was, else rejected, and whose
     detail counts the records. `field_map` overrides the JSON field mapping
-    (`transforms.formats.DEFAULT_FIELDS`).
+    (`transforms.ingest.formats.DEFAULT_FIELDS`).
     """
     out = ReadResult()
     first_path_of: dict[str, str] = {}

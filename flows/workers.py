@@ -14,9 +14,9 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 
-from transforms.blocks import Block
-from transforms.entities import add_entity_rules
-from transforms.nlp import SourceDocument, analyse_batch
+from transforms.analyse import document_tables
+from transforms.analyse.entities import add_entity_rules
+from transforms.document import Block, SourceDocument
 
 #: Below this many documents per batch, worker start-up costs more than parallelism saves.
 MIN_PARALLEL_BATCH = 20
@@ -52,7 +52,7 @@ def load_model(name: str):
 
 def analyse_with(model: str, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]]):
     """One batch's tables from its documents and their blocks (segmented by the flow), in a worker."""
-    return analyse_batch(documents, load_model(model), run_id=run_id, blocks=blocks)
+    return document_tables(documents, blocks, load_model(model), run_id=run_id)
 
 
 class NLPPool:

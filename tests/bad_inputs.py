@@ -22,7 +22,7 @@ HUGE_LINE_BYTES = 50_000_000
 #: Levels of nesting of the deep HTML page.
 DEEP_LEVELS = 100_000
 #: Characters of the one-paragraph article (long enough to need several parse pieces when
-#: transforms.nlp.MAX_PARSE_CHARS is lowered, short enough to parse in a second or two).
+#: transforms.analyse.parse.MAX_PARSE_CHARS is lowered, short enough to parse in a second or two).
 LONG_PARAGRAPH_CHARS = 40_000
 
 

@@ -19,10 +19,29 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 @pytest.fixture(scope="session")
 def nlp():
-    from flows.workers import load_model
+    """The production pipeline: the model package plus the entity rules, loaded as the workers load it."""
     from flows.settings import Settings
+    from flows.workers import load_model
 
     return load_model(Settings().spacy_model)
+
+
+def analyse_batch(documents, nlp, *, run_id: str = "test", recurring: frozenset[str] = frozenset()):
+    """The analyse stage as the flow runs it on one batch: segment, then parse and extract."""
+    from transforms.analyse import document_tables
+    from transforms.segment import segment_documents
+
+    documents = list(documents)
+    return document_tables(documents, segment_documents(documents, recurring=recurring), nlp, run_id=run_id)
+
+
+def analysed_documents(documents, nlp, *, recurring: frozenset[str] = frozenset()):
+    """The AnalysedDocument of each document (segmented and parsed), for tests that inspect parses."""
+    from transforms.analyse.parse import parse_documents
+    from transforms.segment import segment_documents
+
+    documents = list(documents)
+    return list(parse_documents(documents, segment_documents(documents, recurring=recurring), nlp))
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +64,8 @@ def seeds_copy(tmp_path) -> Path:
 
 def source_document(text: str, name: str = "doc.txt"):
     """A decoded document as the read stage would produce it."""
-    from transforms.decode import content_sha256, doc_id_for
-    from transforms.nlp import SourceDocument
+    from transforms.ingest.decode import content_sha256, doc_id_for
+    from transforms.document import SourceDocument
 
     return SourceDocument(
         doc_id=doc_id_for(text), source_path=name, format="text", encoding="utf-8", raw_text=text,

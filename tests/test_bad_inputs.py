@@ -48,7 +48,7 @@ def corpus_run(prefect_server, tmp_path_factory):
     climb out of it ("../in/..."), and record the file tree around it before and after."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    import transforms.nlp
+    import transforms.analyse.parse
     from flows.cli import main as cli_main
     from flows.pipeline import news_pipeline
 
@@ -64,7 +64,7 @@ def corpus_run(prefect_server, tmp_path_factory):
         cases = write_corpus(Path("../in/corpus"), seed_file=first_seed)
         before = _tree(base)
         # Parse the long paragraph in several pieces, as a paragraph over spaCy's limit would be.
-        mp.setattr(transforms.nlp, "MAX_PARSE_CHARS", 10_000)
+        mp.setattr(transforms.analyse.parse, "MAX_PARSE_CHARS", 10_000)
         inputs = ["../in/seeds", "../in/corpus/../corpus"]
         flow = news_pipeline.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
         summary = flow(inputs=inputs, warehouse="wh")
@@ -238,7 +238,7 @@ def test_html_path_never_touches_the_network(corpus, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    from transforms.blocks import segment_blocks
+    from transforms.segment import segment_blocks
 
     d, _ = corpus
     paths = [d / "external_refs.html", d / "malformed.html", d / "truncated.warc.gz"]

@@ -1,4 +1,4 @@
-"""transforms.blocks: offsets, completeness, robustness and one fixture per block kind.
+"""transforms.segment: offsets, completeness, robustness and one fixture per block kind.
 
 Fixtures are made up (no sample article text) but shaped like real scraped news.
 """
@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from transforms.blocks import Block, block_key, recurring_block_keys, segment_blocks
+from transforms.document import Block
+from transforms.segment import block_key, recurring_block_keys, segment_blocks
 from transforms.schema import BLOCK_KINDS
 
 ARTICLE = """\

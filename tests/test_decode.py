@@ -1,6 +1,6 @@
 import pytest
 
-from transforms.decode import RejectedInput, decode_text, doc_id_for
+from transforms.ingest.decode import RejectedInput, decode_text, doc_id_for
 
 TEXT = "Café owners said the “new rules” cost them €2,000 a month.\n"
 

@@ -1,6 +1,7 @@
 import re
 
-from transforms.entities import RawMention, clean_span, link_mentions, name_key
+from transforms.analyse.entities import RawMention, clean_span, link_mentions
+from transforms.names import name_key
 
 
 def _span(text, part):
@@ -84,7 +85,7 @@ def test_org_names_stay_org():
 
 
 def test_could_be_personal_name():
-    from transforms.entities import could_be_personal_name
+    from transforms.names import could_be_personal_name
     assert could_be_personal_name("Elsa Varga")
     assert not could_be_personal_name("Tax Foundation")
     assert not could_be_personal_name("NBC Evening")

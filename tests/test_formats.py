@@ -1,4 +1,4 @@
-"""transforms.formats: sniffing, per-format parsing, metadata, and block typing on top of HTML.
+"""transforms.ingest.formats: sniffing, per-format parsing, metadata, and block typing on top of HTML.
 
 Fixtures in tests/fixtures/formats are made up (see make_fixtures.py there); WARCs are built here
 with warcio's writer.
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from transforms.blocks import Block, segment_blocks
-from transforms.decode import RejectedInput
-from transforms.formats import (
+from transforms.document import Block
+from transforms.segment import segment_blocks
+from transforms.ingest.decode import RejectedInput
+from transforms.ingest.formats import (
     DEFAULT_FIELDS, detect_language, parse_field_map, parse_input, parse_json_records, parse_warc,
     sniff_format,
 )

@@ -3,7 +3,7 @@ import pytest
 
 from conftest import source_document
 from transforms import schema
-from transforms.nlp import analyse_batch
+from conftest import analyse_batch
 
 ARTICLE = (
     "Regional airline cuts winter routes\n"

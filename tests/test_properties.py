@@ -15,11 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import source_document
-from transforms.blocks import recurring_block_keys, segment_blocks
-from transforms.decode import RejectedInput, decode_text
-from transforms.entities import clean_span
-from transforms.formats import parse_input
-from transforms.nlp import ArticleBlock, analyse_batch, split_for_parse
+from transforms.segment import recurring_block_keys, segment_blocks
+from transforms.ingest.decode import RejectedInput, decode_text
+from transforms.analyse.entities import clean_span
+from transforms.ingest.formats import parse_input
+from conftest import analyse_batch
+from transforms.analyse.parse import split_for_parse
+from transforms.document import ParsedBlock
 from transforms.quotes import find_quote_spans
 from transforms.schema import BLOCK_KINDS
 
@@ -90,7 +92,7 @@ def test_long_blocks_split_for_parsing_join_back(text, limit):
 @FAST
 @given(texts)
 def test_quote_spans_lie_inside_their_paragraph(text):
-    article = [ArticleBlock(f"b{b.position}", "body", b.char_start, b.char_end, None) for b in segment_blocks(text)]
+    article = [ParsedBlock(f"b{b.position}", "body", b.char_start, b.char_end, None) for b in segment_blocks(text)]
     prev_end = 0
     for span in find_quote_spans(article, text):
         block = article[span.block_index]

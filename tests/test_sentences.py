@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import source_document
-from transforms.nlp import analyse_batch
+from conftest import analyse_batch
 
 TEXT = (
     "Senators question budget plan\n\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.sources import discover, read_files
-from transforms.decode import doc_id_for
+from transforms.ingest.decode import doc_id_for
 from transforms.schema import DOCUMENT_FORMATS, INPUT_FILES, REJECTIONS
 
 from test_formats import build_warc  # noqa: E402  (tests/ is on sys.path under pytest)

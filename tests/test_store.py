@@ -6,7 +6,7 @@ import pytest
 
 from conftest import source_document
 from transforms import schema
-from transforms.nlp import analyse_batch
+from conftest import analyse_batch
 from warehouse import store
 
 ARTICLE = (

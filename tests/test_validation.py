@@ -7,7 +7,7 @@ from expectations.suites import VALIDATED_TABLES, build_suite, load_suite_dict
 from expectations.validate import validate_frames
 from transforms import schema
 from transforms.integrity import validation_frames
-from transforms.nlp import analyse_batch
+from conftest import analyse_batch
 
 ARTICLE = (
     "Harbour city approves new flood barrier\n\n"

@@ -20,14 +20,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from transforms.entities import could_be_personal_name
-
-if TYPE_CHECKING:  # imported for types only: quotes work on any analysed document
-    from transforms.nlp import AnalysedDocument, ArticleBlock, Mention
+from transforms.document import AnalysedDocument, Mention, ParsedBlock
+from transforms.lexicon import table, words
+from transforms.names import could_be_personal_name
 
 # Marks that can open a quote, and what each may be closed by ("mixed pairs" are common in
 # hand-edited copy: “ … " and even ” … ”).
@@ -36,62 +34,27 @@ ALL_MARKS = set("“”\"„«»‟")
 OPENING_CONTEXT = set("([{—–-―:;,/") | {"\u00a0"}
 DASHES = "—–―-"
 
-SPEECH_VERBS = frozenset(
-    """say tell add note write insist state declare explain claim argue warn stress emphasize emphasise
-    announce admit acknowledge confirm deny reply respond answer ask comment remark observe continue
-    suggest recall predict promise vow urge complain concede maintain assert contend point tweet post
-    indicate reiterate mention quote report testify caution allege disclose reveal estimate
-    lament boast joke quip scoff shout yell exclaim whisper mutter chant sing plead pledge agree
-    counter retort rebut reason demand acknowledge conclude recount recollect describe call dub label brand
-    tout blast slam criticise criticize praise charge accuse thank apologize apologise""".split()
-)
+SPEECH_VERBS = words("speech_verbs")
 # Verbs that name rather than speak ("a group called 'X'"): cues only with an explicit subject.
-NAMING_VERBS = frozenset("call dub label brand describe".split())
-TITLES = frozenset("mr mrs ms miss dr prof sir dame lord lady sen rep gov gen the a an".split())
-PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
-GROUP_PRONOUNS = frozenset("i we they it you me us them this that who which".split())
+NAMING_VERBS = words("naming_verbs")
+TITLES = words("name_titles")
+PERSONAL_PRONOUNS = table("PERSONAL_PRONOUNS")
+GROUP_PRONOUNS = words("group_pronouns")
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
-HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f", "lord": "m", "lady": "f"}
+HONORIFIC_GENDER = table("HONORIFIC_GENDER")
 # Nouns for people in a role: "the lawmaker said" means someone the article has introduced.
-ROLE_NOUNS = frozenset(
-    """president minister ambassador lawmaker legislator senator congressman congresswoman representative
-    governor mayor spokesman spokeswoman spokesperson official officer chief head director chairman
-    chairwoman chair secretary envoy diplomat general commander leader candidate nominee judge
-    prosecutor lawyer attorney professor analyst expert economist researcher scientist author writer
-    editor reporter adviser advisor aide executive founder owner manager premier chancellor king queen
-    prince princess pope bishop priest imam cleric activist campaigner doctor surgeon witness resident
-    actor actress singer player coach captain strategist pollster consultant deputy sheriff detective
-    commissioner councillor councilman councilwoman negotiator investor developer businessman
-    businesswoman entrepreneur challenger incumbent host anchor columnist historian mp chairperson
-    superintendent inspector administrator commentator novelist filmmaker producer rapper lawmaker
-    speaker whip delegate ceo founder physician nurse teacher student mother father wife husband
-    daughter son widow veteran survivor colonel sergeant lieutenant admiral marshal""".split()
-)
+ROLE_NOUNS = words("quote_role_nouns")
 CONFIDENCE = {
     "cue_subject": 0.9, "according_to": 0.85, "cue_adjacent": 0.75, "pronoun": 0.75, "nominal": 0.7,
     "continuation": 0.65, "unnamed": 0.6, "unattributed": 0.3,
 }
 # Words that end in a full stop without ending a sentence.
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st sen rep gov gen jr sr lt col capt prof sgt adm no vs mt ft rev hon jan feb aug sept "
-    "oct nov dec inc corp co ltd".split())
+_ABBREVIATIONS = words("abbreviations")
 _SENTENCE_END = re.compile(r"([^\W\d_]*)[.!?]\s+(?=[A-Z\"“])")
 MIN_WORDS_STANDALONE = 4  # a cue-less quote must be at least a short sentence to count
 SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 # A transcript turn's speaker label: "SMITH:", "SEN. JANE DOE:" (capitals, up to three words).
 _TURN_LABEL = re.compile(r"\s*([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s")
-
-
-@dataclass(frozen=True)
-class _PersonRef:
-    """A person mention found here rather than by the tagger (same fields as nlp.Mention)."""
-
-    char_start: int
-    char_end: int
-    text: str
-    label: str
-    entity_id: str
-    canonical: str
 
 
 @dataclass(frozen=True)
@@ -107,7 +70,7 @@ class QuoteSpan:
 # --------------------------------------------------------------------------------------- spans
 
 
-def find_quote_spans(article: list["ArticleBlock"], raw_text: str) -> list[QuoteSpan]:
+def find_quote_spans(article: list[ParsedBlock], raw_text: str) -> list[QuoteSpan]:
     """Pair quotation marks paragraph by paragraph (see module docstring)."""
     spans: list[QuoteSpan] = []
     left_open = False  # the previous paragraph ended inside a quote
@@ -257,7 +220,7 @@ def _is_fragment(text: str) -> bool:
     return len(words) <= 4 and not text.rstrip().endswith((".", "!", "?"))
 
 
-_TITLE_FUNCTION_WORDS = frozenset("the and for nor but yet with from into onto upon over".split())
+_TITLE_FUNCTION_WORDS = words("title_function_words")
 
 
 def _title_like(text: str) -> bool:
@@ -303,7 +266,7 @@ class _Context:
         self.speakers: list[tuple[int, "Mention"]] = []  # (offset, person) of resolved cue subjects
         self._gender = self._genders()
 
-    def _surnames(self) -> list[_PersonRef]:
+    def _surnames(self) -> list[Mention]:
         """Bare surnames the tagger missed ("Doe went on to say"), when the article has named the
         person in full: they matter for who "he" or "she" is."""
         full = {}
@@ -319,10 +282,11 @@ class _Context:
                 if t.pos_ != "PROPN" or at < m.char_start or self.in_quote(at) \
                         or any(s <= at < e for s, e in covered):
                     continue
-                out.append(_PersonRef(at, at + len(t.text), t.text, "PERSON", m.entity_id, m.canonical))
+                out.append(Mention(char_start=at, char_end=at + len(t.text), text=t.text, label="PERSON",
+                                   entity_id=m.entity_id, canonical=m.canonical))
         return out
 
-    def _speaking_orgs(self) -> list[_PersonRef]:
+    def _speaking_orgs(self) -> list[Mention]:
         """Mentions of a name tagged ORG that is the subject of a speech verb somewhere and reads
         like a personal name ("Jane Doe said"): a person for who "he" or "she" may be."""
         speaking = set()
@@ -335,13 +299,14 @@ class _Context:
                 t = t.head
             if t is not None and t.dep_ == "nsubj" and t.head.lemma_.lower() in SPEECH_VERBS:
                 speaking.add(m.entity_id)
-        return [_PersonRef(m.char_start, m.char_end, m.text, "PERSON", m.entity_id, m.canonical)
+        return [Mention(char_start=m.char_start, char_end=m.char_end, text=m.text, label="PERSON",
+                        entity_id=m.entity_id, canonical=m.canonical)
                 for m in self.a.mentions if m.entity_id in speaking and not self.in_quote(m.char_start)]
 
     def in_quote(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.quoted)
 
-    def block(self, span: QuoteSpan) -> "ArticleBlock":
+    def block(self, span: QuoteSpan) -> ParsedBlock:
         return self.a.article[span.block_index]
 
     def token_at(self, bi: int, offset: int):

@@ -27,8 +27,9 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from transforms import schema
-from transforms.entities import (
-    _fullness,
+from transforms.lexicon import words
+from transforms.names import (
+    name_fullness,
     entity_id_for,
     fold,
     initials,
@@ -47,21 +48,8 @@ _WEAK_LABELS = frozenset({"GPE", "LOC", "NORP", "LANGUAGE"})
 # Organisation head nouns that translations swap ("Popular Mobilization Forces/Units").
 _HEAD_SYNONYMS = (frozenset(translit_token(w) for w in ("forces", "units", "troops")),)
 # Words that describe a role or title; at least one must be shared for role evidence.
-ROLE_WORDS = frozenset("""
-head chairman chairwoman chair member minister president ambassador commander spokesman spokeswoman
-spokesperson lawmaker mp senator governor mayor general director chief leader secretary envoy deputy
-adviser advisor official officer judge prosecutor founder ceo executive manager coach captain analyst
-professor researcher editor correspondent premier king queen prince cleric imam sheikh colonel
-committee parliament parliamentary council ministry cabinet party army navy police court bank
-""".split())
-STOPWORDS = frozenset("""
-a an the and or but if of at by for with about against between into through during before after above
-below to from up down in out on off over under again further then once here there when where why how all
-any both each few more most other some such no nor not only own same so than too very s t can will just
-don should now i me my we our you your he him his she her it its they them their what which who whom this
-that these those am is are was were be been being have has had having do does did doing would could
-ought said says say told tell also mr mrs ms dr one two three as us let
-""".split()) - {"us"}
+ROLE_WORDS = words("resolution_role_words")
+STOPWORDS = words("resolution_stopwords")
 _MERGE_ROLE_MIN = 2
 _COMENTION_MIN = 2.0
 _STORY_DAYS = 4
@@ -347,7 +335,7 @@ def _evidence(a: _Unit, b: _Unit, doc_entities, units, canonical_of) -> tuple[fl
 
 
 def _display(u: _Unit) -> str:
-    return max(u.names, key=lambda t: _fullness(t, u.label)) if u.names else u.uid
+    return max(u.names, key=lambda t: name_fullness(t, u.label)) if u.names else u.uid
 
 
 def _resolve_entities(batch, known, texts, features):
@@ -422,7 +410,7 @@ def _merge_pass(related, units, doc_entities, forest, members_of):
         forest.attach(drop, keep)
         members_of[keep] = cx + cy if keep == rx else cy + cx
         del members_of[drop]
-        short, full = sorted((units[x], units[y]), key=lambda u: _fullness(_display(u), u.label))
+        short, full = sorted((units[x], units[y]), key=lambda u: name_fullness(_display(u), u.label))
         reason = f"{_display(short)}: {why} {_display(full)}" + ("; " + "; ".join(notes) if notes else "")
         units[keep].reasons.append(reason)
 
@@ -440,7 +428,7 @@ def _entity_rows(batch, units, members_of):
         names = set().union(*(m.names for m in members))
         label = next((m.label for m in members if m.known), None) or Counter(
             m.label for m in members for _ in range(max(m.n_mentions, 1))).most_common(1)[0][0]
-        name = max(names, key=lambda t: _fullness(t, label))
+        name = max(names, key=lambda t: name_fullness(t, label))
         known_member = next((m.uid for m in sorted(members, key=lambda m: m.uid) if m.known), None)
         if known_member:
             eid = known_member

@@ -21,7 +21,7 @@ The typing uses signals that hold for news text in general, in this order:
 4. Position: the title is the first heading-like line before the body (a line repeated in the
    document is preferred: pages repeat their headline), later repeats of it are boilerplate, and a
    standfirst is a sentence-like line right after the title that is shorter than the lede.
-5. An extractor's main text (HTML pages: trafilatura's selection, see transforms.formats), when
+5. An extractor's main text (HTML pages: trafilatura's selection, see transforms.ingest.formats), when
    given and alignable, replaces step 3's body region: lines outside it are boilerplate
    ("outside_main_text") unless steps 1, 2 and 4 type them, so the body reaches the extractor's
    quality while everything it dropped stays in the blocks, typed.
@@ -35,19 +35,29 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable
 
+from transforms.document import Block
+from transforms.lexicon import words
 from transforms.schema import BLOCK_KINDS
+from transforms.segment.patterns import (
+    CAPTION_RES,
+    CAPTION_SHORT_RES,
+    COMMENT_EVIDENCE_RE,
+    COMMENT_HEADER_RE,
+    COOKIE_RE,
+    CREDIT_PART_RE,
+    CREDIT_RES,
+    DATE_RE,
+    HANDLE_RE,
+    LEDE_RE,
+    PRICE_RE,
+    SHARE_BAR_WORDS,
+    TIMESTAMP_RE,
+    TRANSLATION_RE,
+    UI_RE,
+    is_appeal,
+)
 
 __all__ = ["Block", "block_key", "recurring_block_keys", "segment_blocks"]
-
-
-@dataclass(frozen=True)
-class Block:
-    position: int      # 0-based order in the document
-    char_start: int    # Python str index into raw_text
-    char_end: int      # exclusive; raw_text[char_start:char_end] == text
-    text: str
-    kind: str          # one of BLOCK_KINDS
-    reason: str        # short name of the rule that decided the kind
 
 
 # Line breaks: \n, \r\n, \r and the other separators str.splitlines() knows.
@@ -55,25 +65,8 @@ _LINE_RE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 # Features are computed on at most this many characters of a block: keeps a 50 MB line linear.
 _FEATURE_CHARS = 20_000
 
-# jusText's English stopword idea: prose has many function words, menus and lists have few.
-_STOPWORDS = frozenset("""
-a about above after again against all almost also although am among an and another any are
-around as at be because been before being below between both but by can cannot could did do does
-doing done down during each either else even ever every few for from further had has have having
-he her here hers herself him himself his how however i if in into is it its itself just least
-less many may me might more most much must my myself neither never no nor not now of off often on
-once only onto or other others otherwise our ours ourselves out over own per perhaps quite rather
-really said same say says she should since so some still such than that the their theirs them
-themselves then there these they this those though through thus to together too toward towards
-under until up upon us very via was we well were what whatever when whenever where whereas
-whether which while who whom whose why will with within without would yet you your yours yourself
-yourselves told according who's it's he's she's they're we're isn't wasn't don't doesn't didn't
-across afterwards alone along already always amongst anyone anything anyway became become
-becomes becoming behind beside besides beyond due enough everyone everything except former hence
-indeed latter made make makes meanwhile moreover mostly nevertheless nobody none nothing one
-several something sometimes somewhere take therefore throughout unless used using various whole
-get gets got go goes went come came like also i'm i've you're you've we've they've can't won't
-""".split())
+# jusText's idea: prose has many function words, menus and lists have few.
+_STOPWORDS = words("prose_stopwords")
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _TERMINAL_RE = re.compile(r"[.!?…][\"'”’»)\]]*$|[.!?][\"'”’»)\]]*\s*\(?[\w ,./-]{0,40}\)?$")
@@ -127,128 +120,6 @@ def recurring_block_keys(documents: Iterable[str], *, min_documents: int = 3) ->
         keys.discard("")
         counts.update(keys)
     return frozenset(k for k, n in counts.items() if n >= max(1, min_documents))
-
-
-# --------------------------------------------------------------------------------------------
-# Patterns. Each is a convention of news sites in general, never text of one site.
-# --------------------------------------------------------------------------------------------
-_I = re.IGNORECASE
-_AGENCY = (r"(?:AFP|AP|Reuters|Getty(?: Images)?|EPA(?:-EFE)?|dpa|Xinhua|Anadolu(?: Agency)?|"
-           r"TASS|Sputnik|Shutterstock|Bloomberg|Alamy|PA(?: Images| Media)?|ANSA|Yonhap|IRNA|"
-           r"UPI|NurPhoto|SOPA Images|Pool|Handout|Wikimedia Commons|Wikipedia)")
-
-_CAPTION_RES = [
-    re.compile(r"^\(?(?:FILES?|FILE PHOTO|PHOTO|IMAGE|PICTURE)\)?\s*[:\-–—]?\s", 0),  # (FILES) In…
-    re.compile(r"^(?:in )?th(?:is|e) (?:file )?(?:photo|picture|image|handout|undated photo|"
-               r"photograph|video grab|screen ?grab)\b", _I),
-    re.compile(r"^(?:file|handout|undated|archive|illustrative|stock) (?:photo|picture|image)\b", _I),
-    re.compile(r"^(?:photo|image|picture|pictured|photograph|caption|above|top|below|main image)\s*:", _I),
-    re.compile(r"\b(?:image|photo|picture)(?: source| credit)?\s*:\s*[^\s].{0,80}$", _I),
-    re.compile(r"\s[/|]\s*" + _AGENCY + r"\b[^/|]{0,60}$"),                 # … / AFP / NAME
-    re.compile(r"\((?:photo|image|picture|credit)s?\b[^()]{0,80}\)\s*\.?$", _I),
-    re.compile(r"\((?:" + _AGENCY + r")(?: photo| file)?[^()]{0,30}\)\s*\.?$"),
-]
-# Only for short, verbless lines: a sentence may well end in "file." or "via Reuters."
-_CAPTION_SHORT_RES = [
-    re.compile(r"\b(?:via|for) " + _AGENCY + r"\s*\.?$"),
-    re.compile(r"\b(?:file|file photo|file image|stock image|archive photo)\s*\.?\)?\s*$", _I),
-]
-# The credit parts of a caption; what is left is the description (if any).
-_CREDIT_PART_RE = re.compile(
-    r"^\(?(?:FILES?|FILE PHOTO|photo|image|picture|pictured|photograph|caption)\)?\s*[:\-–—]\s*|"
-    r"\b(?:image|photo|picture)s?(?: source| credit)?\s*:.*$|\s[/|]\s*\S.*$|\([^()]*\)\s*\.?$", _I)
-_CREDIT_RES = [
-    re.compile(r"\bcontributed (?:reporting|to (?:this|the) (?:report|article|story))", _I),
-    re.compile(r"^\(?\s*(?:additional |with |further )?(?:reporting|writing|editing|research)"
-               r"(?: by|:)\s", _I),
-    re.compile(r"^\(?\s*(?:edited|written|compiled|translated|produced|fact[- ]checked) by\s", _I),
-    re.compile(r"^(?:photo|photos|photograph|photography|images?|video|graphics?)\s*"
-               r"(?:by|courtesy(?: of)?|credit)\b", _I),
-    re.compile(r"^(?:[Bb]y|BY|[Ww]ords by|[Ss]tory by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
-               r"(?:\s*(?:,|and|&|\|)\s*.*)?$"),
-    re.compile(r"^(?:source|sources|via)\s*:\s*\S", _I),
-]
-# Appeals for money or sign-ups. A match after the body opens a boilerplate run to the end.
-_APPEAL_RE = re.compile(
-    r"\b(?:support (?:us|our (?:work|journalism|reporting|newsroom|mission)|independent (?:journalism|"
-    r"media|news))|donate (?:now|today|to us|to (?:our|the))|make a (?:contribution|donation|gift)|"
-    r"become a (?:member|patron|supporter|paying subscriber)|consider (?:helping|supporting|"
-    r"donating|subscribing) (?:us|our)|small favou?r to ask|help us (?:keep|continue|stay)|"
-    r"(?:do|did) you (?:like|enjoy|value) this (?:content|article|story|post)|"
-    r"if you (?:like|value|enjoy|appreciate) (?:this (?:article|story|content)|our (?:work|"
-    r"journalism|reporting))|your support (?:is|helps|makes|keeps|matters|means)|"
-    r"not ready to (?:support|donate|subscribe)|remind me (?:later|tomorrow|next time)|(?:payment|pay(?:ing)?) methods|"
-    r"buy me a coffee|(?:reader|readers)[- ](?:funded|supported)|support (?:us )?monthly|"
-    r"(?:chip in|contribute) (?:today|now|monthly))", _I)
-# Appeals address the reader; news prose that mentions donations usually does not.
-_READER_RE = re.compile(r"\b(?:you|your|we|us|our)\b", _I)
-
-
-def _is_appeal(f: "_Feat", t: str) -> bool:
-    if f.words <= 12:
-        return bool(_APPEAL_RE.search(t) or _APPEAL_SHORT_RE.match(t))
-    return f.words <= 120 and bool(_APPEAL_RE.search(t)) and bool(_READER_RE.search(t))
-
-
-# A bare "Support The Example Times!"-style button line.
-_APPEAL_SHORT_RE = re.compile(r"^(?:Support|Donate to|Subscribe to|Help) (?:The |Our )?[A-Z][\w.'’-]*"
-                              r"(?: [A-Z][\w.'’-]*){0,4}\s*!?$")
-# UI / furniture text; only applied to short blocks (prose may mention "search" or "share").
-_UI_RE = re.compile(
-    r"^(?:click|tap) (?:here )?to (?:see|view|enlarge|read|watch|expand|open|play|zoom|continue)|"
-    r"^(?:read|see|show|load|view) (?:more|all|less|full|the full|next|previous|comments|gallery)\b|"
-    r"^(?:continue|keep) reading\b|^(?:share|tweet|email|e-mail|print|pin|save|copy link|"
-    r"whatsapp|facebook|twitter|linkedin|reddit|telegram|flipboard|messenger|x)"
-    r"(?: this| the)?(?: article| story| page| post| link)?(?: on [\w ]+| via [\w ]+)?\s*[:!.]?$|"
-    r"^follow us\b|^(?:sign|log) ?(?:in|up|out)\b|^subscribe\b|^(?:newsletter|newsletters)\b|"
-    r"\bnewsletter\b|\bcookies?\b|^accept\b|^(?:privacy|cookie) (?:policy|settings|notice)|"
-    r"^terms (?:of|and) |all rights reserved|^copyright\b|^©|^\(c\) |"
-    r"^advertisement\b|^advertising\b|^sponsored\b|^ad$|^skip (?:to|ad)\b|^back to top\b|"
-    r"^(?:related|recommended|popular|trending|latest|more)(?: \w+)?(?: articles?| stories| posts| "
-    r"news| reads| videos| content| on \w+| from \w+| in \w+)?\s*:?$|"
-    r"^most (?:popular|read|viewed|shared|commented|recent)\b|^you (?:may|might) (?:also )?(?:like|"
-    r"be interested|enjoy)|^(?:toggle|open|close|hide|show)(?: \w+)?(?: menu| navigation| search)?$|"
-    r"^(?:menu|search|home|next|previous|prev|close|loading|more|cancel|submit|ok|go|top)\b\W*$|"
-    r"^(?:watch|listen)(?: now| live)?\s*:?$|^play (?:video|audio)|enable javascript|"
-    r"\bupdated\s*:|^published\s*:|^posted (?:on|in|by)\b|^(?:filed|posted) under\b|^tags?\s*:|"
-    r"^topics?\s*:|^categor(?:y|ies)\s*:|^\d+\s*(?:min(?:ute)?s?|mins?) read$|"
-    r"^(?:listen to|download) (?:this|the) (?:article|story|podcast)|^(?:image|photo|video) \d+ of \d+",
-    _I)
-# A row of share-button labels ("Facebook Twitter WhatsApp Email").
-_SOCIAL_WORDS = frozenset("""facebook twitter whatsapp pinterest pin pint linkedin reddit telegram email
-e-mail mail print share tweet messenger copy link flipboard tumblr vk viber line sms instagram
-youtube tiktok rss comments comment save""".split())
-_TRANSLATION_RE = re.compile(
-    r"(?:powered by|provided by|using) (?:an? )?(?:automated|automatic|machine|google|neural)"
-    r"[\w -]{0,20}translat|machine[- ]translat|automatic(?:ally)? translat|"
-    r"translated (?:automatically|by (?:a )?machine|by google)|(?:this|the) (?:article|page|text) "
-    r"(?:has been|was) (?:automatically |machine[- ])?translated", _I)
-_PRICE_RE = re.compile(r"^[\W_]*(?:[$€£¥₽]\s*[\d.,\s]+|[\d.,\s]+\s*[$€£¥₽]|[\d.,\s]*(?:usd|eur|gbp))[\W_]*$",
-                       _I)
-_DATE_RE = re.compile(
-    r"^(?:(?:updated|published|posted|last updated)\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)"
-    r"\w*,?\s+)?(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+"
-    r"\d{1,2}?,?\s*\d{2,4}\b.{0,30}$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.{0,20}$", _I)
-_COOKIE_RE = re.compile(r"\b(?:uses?|using|accept|store) (?:of )?(?:the )?cookies\b|\bcookie (?:policy|"
-                        r"settings|preferences|consent)\b|\bcookies\b.{0,200}\b(?:website|browser|"
-                        r"consent|opt[- ]out)\b", _I)
-# A news lede, not a standfirst: it attributes in the past tense or opens with a dateline.
-_LEDE_RE = re.compile(r"\b(?:said|told|according to|announced|reported|confirmed)\b|"
-                      r"^[A-Z][A-Z .'-]{2,40}(?:,[\w .'-]{2,30})?\s*(?:\([\w .]+\)\s*)?[-–—]")
-# Comment-section markers.
-_COMMENT_HEADER_RE = re.compile(
-    r"^(?:\d[\d,.]*k?\s+)?(?:comments?|responses?|replies|reader comments|discussion)"
-    r"(?:\s*\(\d+\))?\s*:?$|^(?:leave|post|add|write|submit) (?:a |your )?(?:comment|reply|response)|"
-    r"^join the (?:discussion|conversation|debate)|^(?:show|view|load|hide|see) (?:all )?"
-    r"(?:\d+ )?comments?\b|^comments? (?:are|is) (?:closed|disabled)|^what do you think\?$|"
-    r"^(?:\d+ )?thoughts? on\b", _I)
-_COMMENT_EVIDENCE_RE = re.compile(
-    r"^(?:reply|report|flag|upvote|downvote|\d+\s*(?:likes?|replies|points?)|"
-    r"(?:\d+|an?|one)\s+(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago|"
-    r".{0,80}\b(?:says|wrote|said|commented)\s*:|.{0,60}\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\b.{0,20})\W*$",
-    _I)
-_TIMESTAMP_RE = re.compile(r"\bago$|^\d+\s*[a-z]{1,4}\b|\d:\d\d", _I)   # "7H ago", "3 min", "10:42"
-_HANDLE_RE = re.compile(r"^@?[\w.'’-]{2,25}(?: [\w.'’-]{1,25}){0,2}$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,29 +225,29 @@ def _pattern_kind(f: _Feat) -> tuple[str, str] | None:
     """Kind decided by a convention pattern alone, or None."""
     t = _norm(f.text[:2000]).strip()
     short = f.words <= 12
-    if _TRANSLATION_RE.search(t):
+    if TRANSLATION_RE.search(t):
         return "boilerplate", "translation_banner"
-    if f.words == 0 or _PRICE_RE.match(t):
+    if f.words == 0 or PRICE_RE.match(t):
         return "boilerplate", "price_or_symbols" if f.words == 0 else "price_list"
-    if f.words <= 40 and _match_any(_CREDIT_RES, t):
+    if f.words <= 40 and _match_any(CREDIT_RES, t):
         # "Photo by X/Getty" alone is a credit; a description ending in a credit is a caption.
         return "credit", "credit_line"
-    if f.words <= 200 and _COOKIE_RE.search(t):
+    if f.words <= 200 and COOKIE_RE.search(t):
         return "boilerplate", "cookie_notice"
-    if (f.words <= 80 and _match_any(_CAPTION_RES, t)) or (f.words <= 10 and f.stop_density < 0.25
-                                                               and _match_any(_CAPTION_SHORT_RES, t)):
-        if len(_WORD_RE.findall(_CREDIT_PART_RE.sub(" ", t))) < 3:
+    if (f.words <= 80 and _match_any(CAPTION_RES, t)) or (f.words <= 10 and f.stop_density < 0.25
+                                                               and _match_any(CAPTION_SHORT_RES, t)):
+        if len(_WORD_RE.findall(CREDIT_PART_RE.sub(" ", t))) < 3:
             return "credit", "photo_credit"
         return "caption", "photo_caption"
-    if short and _UI_RE.search(t):
+    if short and UI_RE.search(t):
         return "boilerplate", "ui_text"
     if short and f.words >= 2:
         ws = [w.casefold() for w in _WORD_RE.findall(t)]
-        if sum(w in _SOCIAL_WORDS for w in ws) * 2 >= len(ws):
+        if sum(w in SHARE_BAR_WORDS for w in ws) * 2 >= len(ws):
             return "boilerplate", "share_bar"
-    if short and _DATE_RE.match(t):
+    if short and DATE_RE.match(t):
         return "boilerplate", "dateline"
-    if _is_appeal(f, t):
+    if is_appeal(f, t):
         return "boilerplate", "appeal"
     return None
 
@@ -415,14 +286,14 @@ def _comment_switch(feats: list[_Feat], fixed: list, start: int) -> int | None:
         if good_seen < 1:
             continue
         t = f.text.strip()
-        if header_at is None and f.words <= 8 and _COMMENT_HEADER_RE.search(t):
+        if header_at is None and f.words <= 8 and COMMENT_HEADER_RE.search(t):
             window = feats[i + 1:i + 13]
-            if any(_COMMENT_EVIDENCE_RE.match(g.text.strip()) for g in window) or re.match(
-                    r"^\d[\d,.]*k?\s+comments?|leave|post|add|write|join|comments? \(\d", t, _I):
+            if any(COMMENT_EVIDENCE_RE.match(g.text.strip()) for g in window) or re.match(
+                    r"^\d[\d,.]*k?\s+comments?|leave|post|add|write|join|comments? \(\d", t, re.IGNORECASE):
                 header_at = i
         if (good_seen >= 3 and f.words and f.words <= 3 and f.chars <= 30 and not f.terminal
-                and fixed[i] is None and _HANDLE_RE.match(t) and f.stop_density < 0.5
-                and not _COMMENT_EVIDENCE_RE.match(t) and not _TIMESTAMP_RE.search(t) and i + 1 < n):
+                and fixed[i] is None and HANDLE_RE.match(t) and f.stop_density < 0.5
+                and not COMMENT_EVIDENCE_RE.match(t) and not TIMESTAMP_RE.search(t) and i + 1 < n):
             g = feats[i + 1]
             # a post is a sentence (comment text), not a list item, product name or teaser
             if g.words >= 3 and g.terminal and g.key != f.key and fixed[i + 1] is None:
@@ -449,7 +320,7 @@ def _appeal_run(feats: list[_Feat], fixed: list, start: int, stop: int) -> int |
     article, not its end: it is skipped (it stays boilerplate through its pattern).
     """
     clean = [feats[j].prose == "good" and fixed[j] is None
-             and not _is_appeal(feats[j], _norm(feats[j].text[:2000])) for j in range(stop)]
+             and not is_appeal(feats[j], _norm(feats[j].text[:2000])) for j in range(stop)]
     # prose_after[i]: a run of 3 clean prose blocks starts somewhere in [i, stop)
     prose_after = [False] * (stop + 1)
     run = 0
@@ -463,7 +334,7 @@ def _appeal_run(feats: list[_Feat], fixed: list, start: int, stop: int) -> int |
         if good_seen < 2:
             continue
         t = _norm(feats[i].text[:2000])
-        if _is_appeal(feats[i], t) and not prose_after[i + 1]:
+        if is_appeal(feats[i], t) and not prose_after[i + 1]:
             return i
     return None
 
@@ -644,7 +515,7 @@ def _classify(texts: list[str], recurring: frozenset[str], main: list[bool] | No
             nxt = next((feats[i] for i in range(j + 1, end) if fixed[i] is None
                         and feats[i].prose in ("good", "neargood")), None)
             if not feats[j].terminal or (nxt is not None and feats[j].chars < 0.8 * nxt.chars
-                                         and not _LEDE_RE.search(feats[j].text[:400])):
+                                         and not LEDE_RE.search(feats[j].text[:400])):
                 out[j] = ("subtitle", "standfirst")
                 if a <= j:
                     a = j + 1

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from transforms.decode import RejectedInput, decode_text
+from transforms.lexicon import words
+from transforms.ingest.decode import RejectedInput, decode_text
 
 __all__ = [
     "DEFAULT_FIELDS", "ParsedDocument", "ParsedInput", "Record", "detect_language", "html_document",
@@ -287,7 +288,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 #: Function words frequent in any English prose (together ~15% of its words) and not words of the
 #: other languages written in Latin script. When they make up this share of a sample's words the
 #: text is English; the statistical identifier (~1 ms per document, most of reading) is skipped.
-_ENGLISH_MARKERS = frozenset("the and of that with was were from have has been which would their this".split())
+_ENGLISH_MARKERS = words("language_markers")
 _ENGLISH_MARKER_SHARE = 0.10
 _MIN_MARKER_WORDS = 40
 

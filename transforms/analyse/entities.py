@@ -2,27 +2,24 @@
 
 In-document linking only joins evidence the article itself gives (a surname after the full name,
 "Mr Surname", an acronym or gloss introduced in brackets); identities across documents are decided
-in `transforms.resolution`, which compares the transliteration-aware keys built here.
+in `transforms.resolve`; both compare the transliteration-aware keys of `transforms.names`.
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
-from unidecode import unidecode
-
-HONORIFICS = frozenset(
-    "mr mrs ms miss mx dr prof sir dame lord lady gen col lt capt sgt maj adm cmdr rev fr sheikh "
-    "president ambassador minister senator sen rep gov governor general colonel commander judge "
-    "mayor chancellor premier king queen prince princess sayyid imam ayatollah".split()
+from transforms.names import (
+    HONORIFICS,
+    could_be_personal_name,
+    initials,
+    is_acronym,
+    name_fullness,
+    name_key,
+    name_tokens,
+    tokens_match,
 )
-# Arabic articles and filiation words: spelled, hyphenated and capitalised inconsistently.
-_PARTICLES = frozenset("al el ad ash as az an ar at at-t bin ibn bint ben".split())
-_SUFFIXES = frozenset("jr sr ii iii iv".split())
+
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 # Labels that spaCy's small model gives bare surnames (and Arabic-style names) by mistake.
 _SURNAME_CONFUSIONS = frozenset({"ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC", "WORK_OF_ART"})
@@ -77,128 +74,6 @@ class LinkedMention:
 # ---------------------------------------------------------------------------------------------
 # Name keys
 # ---------------------------------------------------------------------------------------------
-
-def fold(text: str) -> str:
-    """Casefold and strip diacritics: 'Ḥalab' and 'Halab' compare equal."""
-    if text.isascii():  # nothing to decompose; most news text takes this path
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return _NON_ASCII.sub(_drop_combining, decomposed).casefold()
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _drop_combining(match: re.Match) -> str:
-    return "" if unicodedata.combining(match.group()) else match.group()
-
-
-def _words(name: str) -> list[str]:
-    # Apostrophes and ayn/hamza marks inside a word are transliteration noise: Sha'bi == Shabi.
-    text = re.sub(r"(?<=\w)['’ʿʾ`](?=\w)", "", fold(name))
-    return re.findall(r"[^\W_]+", text)
-
-
-@lru_cache(maxsize=200_000)
-def name_key(name: str) -> str:
-    """Key under which spellings of one name meet: case, diacritics, particles, a leading 'the'."""
-    words = _words(name)
-    if len(words) > 1 and words[0] == "the":
-        words = words[1:]
-    while len(words) > 1 and words[0] in _PARTICLES:
-        words = words[1:]
-    return " ".join(w for w in words if w not in _PARTICLES or len(words) == 1)
-
-
-# Common given names whose romanisations differ by more than the general rules below cover.
-_GIVEN_NAME_VARIANTS = {
-    "muhamad": "mohammed mohammad muhammad mohamed muhammed mohamad mohamud mohammud muhamed mehmet",
-    "ahmad": "ahmed ahmet",
-    "husain": "hussein husayn hussain husein hossein hussien",
-    "hasan": "hassan hasan",
-    "rida": "reza rida ridha redha riza rezza",
-    "yusuf": "yusuf yousef youssef yusef yousif yusif",
-    "abdulah": "abdullah abdallah abdulla abdalla",
-    "abdelaziz": "abdulaziz abdelaziz abdul-aziz",
-    "usama": "osama usama ousama",
-    "umar": "omar umar",
-    "uthman": "othman osman uthman usman",
-    "kasim": "qassem qasim qassim kassem kasim qasem",
-    "sulaiman": "suleiman sulaiman sulayman soliman",
-    "mustafa": "mustafa mostafa moustafa mustapha",
-    "jafar": "jafar jaafar ja'far",
-    "aleksandr": "alexander aleksandr alexandr oleksandr",
-    "sergei": "sergei sergey serhiy sergej",
-    "yuri": "yuri yury yuriy iurii",
-    "dmitri": "dmitri dmitry dmitriy",
-    "vladimir": "vladimir wladimir volodymyr",
-}
-_VARIANT_OF = {v: k for k, vs in _GIVEN_NAME_VARIANTS.items() for v in vs.split()}
-
-
-@lru_cache(maxsize=65536)
-def translit_token(word: str) -> str:
-    """One name word in a spelling-neutral form (Soleimani = Suleimani, Haider ~ Haidar, q = k)."""
-    w = unidecode(word).lower()
-    w = re.sub(r"[^a-z0-9]", "", w)
-    if w in _VARIANT_OF:
-        return _VARIANT_OF[w]
-    if w.isdigit():
-        return w
-    for a, b in (("tch", "ch"), ("zh", "j"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("ph", "f"),
-                 ("ck", "k"), ("q", "k"), ("x", "ks"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
-                 ("z", "d")):
-        w = w.replace(a, b)
-    w = re.sub(r"(?:skiy|skii|skyi|sky)$", "ski", w)
-    w = re.sub(r"c(?!h)", "k", w)
-    w = w.replace("o", "u").replace("e", "i").replace("y", "i")
-    return re.sub(r"(.)\1+", r"\1", w)
-
-
-@lru_cache(maxsize=200_000)
-def skeleton(token: str) -> str:
-    """Consonant skeleton of a transliterated token: a coarse key to find candidates."""
-    return token[:1] + re.sub(r"[aeiou]", "", token[1:])
-
-
-@lru_cache(maxsize=200_000)
-def name_tokens(name: str) -> tuple[str, ...]:
-    """Transliterated tokens of a name, without honorifics, particles and a leading 'the'."""
-    words = [w for w in _words(name) if w not in HONORIFICS]
-    if words and words[0] == "the":
-        words = words[1:]
-    kept = [w for w in words if w not in _PARTICLES] or words
-    return tuple(translit_token(w) for w in kept)
-
-
-def tokens_match(a: str, b: str) -> bool:
-    """Two transliterated tokens spell one name: same skeleton and at most one vowel/ending edit."""
-    if a == b:
-        return True
-    if a.isdigit() or b.isdigit() or skeleton(a) != skeleton(b):
-        return False
-    limit = 1 if min(len(a), len(b)) < 7 else 2
-    return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
-
-
-def entity_id_for(label: str, canonical: str) -> str:
-    digest = hashlib.sha1(f"{label}|{name_key(canonical)}".encode()).hexdigest()[:16]
-    return f"ent_{digest}"
-
-
-def initials(name: str) -> str:
-    """Initials of the capitalised words: 'World Health Organization' -> 'WHO'."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", name) if w.lower() not in _PARTICLES]
-    return "".join(w[0] for w in words if w[0].isupper()).upper()
-
-
-_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
-
-
-@lru_cache(maxsize=200_000)
-def is_acronym(text: str) -> bool:
-    return bool(_ACRONYM.fullmatch(text.replace(".", "")))
-
 
 # ---------------------------------------------------------------------------------------------
 # Span cleaning
@@ -390,17 +265,11 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
     linked: list[LinkedMention | None] = [None] * n
     for members in groups.values():
         label = _group_label([mentions[i] for i in members])
-        canonical = max((mentions[i].text for i in members), key=lambda t: _fullness(t, label))
+        canonical = max((mentions[i].text for i in members), key=lambda t: name_fullness(t, label))
         for i in members:
             m = mentions[i]
             linked[i] = LinkedMention(m.char_start, m.char_end, m.text, label, m.sentence_id, canonical)
     return linked
-
-
-def _fullness(text: str, label: str) -> tuple:
-    """Which name of a group is the fullest: more words, not an acronym, longer, then alphabetical."""
-    words = name_key(text).split()
-    return (not is_acronym(text), len(words), len(text), text)
 
 
 def _contains_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
@@ -448,24 +317,8 @@ def _vote_labels(mentions: list[RawMention]) -> list[RawMention]:
     return out
 
 
-# Words that make a capitalised phrase an organisation or place rather than a personal name.
-_ORG_WORDS = frozenset(
-    """house court committee department party news times post journal university college school
-    council agency office service bureau foundation institute center centre fund bank group company
-    corp inc association union league club network radio television tv channel press daily weekly
-    ministry army navy force forces guard police hospital church campaign commission board authority
-    senate congress parliament assembly administration state states city county republic kingdom
-    mall street avenue square park bridge airport station hall tower building river lake island""".split())
 # Honorifics that only ever precede a person's name.
 _PERSON_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.?\s+$")
-
-
-def could_be_personal_name(text: str) -> bool:
-    """2-3 capitalised words, none an acronym or an organisation/place word: "Jane Doe" may be a
-    person whatever the tagger said; "Tax Foundation" may not."""
-    words = text.split()
-    return 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not any(is_acronym(w) for w in words) \
-        and not any(fold(w).strip(".") in _ORG_WORDS for w in words)
 
 
 def _persons_tagged_as_org(raw_text: str, mentions: list[RawMention]) -> list[RawMention]:
