@@ -9,7 +9,7 @@ Span convention: `char_start`/`char_end` are Python str indices into `documents.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 import pyarrow as pa
@@ -61,9 +61,6 @@ class Table:
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
     #: True for tables whose rows carry char_start/char_end/text into documents.raw_text.
     is_span: bool = False
-    #: Rows belong to one document (replaced as a whole when the document is reprocessed).
-    per_document: bool = True
-    extra: dict = field(default_factory=dict)
 
     @property
     def column_names(self) -> list[str]:
@@ -186,7 +183,6 @@ ENTITIES = Table(
         _c("n_mentions", _I, "Mentions of the entity.", nullable=False),
     ),
     key=("entity_id",),
-    per_document=False,
 )
 
 QUOTES = Table(
@@ -229,7 +225,6 @@ INPUT_FILES = Table(
         _c("detail", _S, "Why (duplicate of which file, or the rejection reason)."),
     ),
     key=("run_id", "source_path"),
-    per_document=False,
 )
 
 REJECTIONS = Table(
@@ -243,7 +238,6 @@ REJECTIONS = Table(
         _c("run_id", _S, "The run that rejected it.", nullable=False),
     ),
     key=("run_id", "source_path"),
-    per_document=False,
 )
 
 RUNS = Table(
@@ -262,7 +256,6 @@ RUNS = Table(
         _c("model_version", _S, "spaCy model version.", nullable=False),
     ),
     key=("run_id",),
-    per_document=False,
 )
 
 VALIDATION_RESULTS = Table(
@@ -279,7 +272,6 @@ VALIDATION_RESULTS = Table(
         _c("sample", _S, "A few offending values, JSON."),
     ),
     key=("run_id", "table_name", "expectation"),
-    per_document=False,
 )
 
 #: Tables produced from documents by the transforms, in foreign-key order.

@@ -80,10 +80,6 @@ WORDS: dict[str, str] = {
     "name_particles": """
     ad al an ar as ash at at-t az ben bin bint el ibn
     """,
-    # Generational suffixes of personal names.
-    "name_suffixes": """
-    ii iii iv jr sr
-    """,
     # Words that make a capitalised phrase an organisation or place rather than a personal name.
     "organisation_words": """
     administration agency airport army assembly association authority avenue bank board bridge

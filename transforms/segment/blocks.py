@@ -207,7 +207,7 @@ def _pick_stopwords(texts: list[str]) -> frozenset[str] | None:
     return best if best_cover >= 0.15 else None
 
 
-def _sentence_like(f: _Feat) -> bool:
+def _prose_sentence(f: _Feat) -> bool:
     return f.words >= 6 and f.stop_density >= 0.2 and f.alpha_ratio >= 0.6
 
 
@@ -431,15 +431,54 @@ def _main_flags(texts: list[str], main_text: str) -> list[bool] | None:
     return [counts[i] > 0 and matched[i] * 2 >= counts[i] for i in range(len(texts))]
 
 
+Kind = tuple[str, str]  # (block kind, reason)
+
+
 def _classify(texts: list[str], recurring: frozenset[str], main: list[bool] | None = None,
-              title_hint: str | None = None) -> list[tuple[str, str]]:
+              title_hint: str | None = None) -> list[Kind]:
+    """The cascade of the module docstring, stage by stage; returns (kind, reason) per line."""
     n = len(texts)
     stopwords = _pick_stopwords(texts)
     feats = [_features(t, stopwords) for t in texts]
-    out: list[tuple[str, str] | None] = [None] * n
-    fixed: list[tuple[str, str] | None] = [_pattern_kind(f) for f in feats]
+    out: list[Kind | None] = [None] * n
+    # 1. Hard patterns and recurring furniture.
+    fixed = _fixed_kinds(feats, recurring)
+    # 4. Position: the title (found first: the sections and the body start after it).
+    title = _find_title(feats, fixed, title_hint)
+    start = 0
+    if title is not None:
+        out[title] = ("title", "first_heading")
+        start = title + 1
+        for i in range(n):
+            if i != title and fixed[i] is None and _similar(feats[i].key, feats[title].key):
+                fixed[i] = ("boilerplate", "repeated_title")
+    # 2. Section switches at the end: reader comments, then a donation appeal.
+    end = _end_sections(feats, fixed, out, start)
+    # 3. / 5. Body region: the extractor's main text when given, else the maximum-scoring
+    # contiguous run between the title and the end sections.
+    if main is not None:
+        inside = [i for i in range(start, end) if main[i] and fixed[i] is None]
+        a, b = (inside[0], inside[-1] + 1) if inside else (start, start)
+    else:
+        scores = [_block_score(f, fixed[i][0] if fixed[i] else None) for i, f in enumerate(feats)]
+        a, b = _max_region(scores, start, end)
+    # 4. Position, continued: a standfirst right after the title.
+    if title is not None:
+        j = _standfirst(feats, fixed, out, start, end, a)
+        if j is not None:
+            out[j] = ("subtitle", "standfirst")
+            a = max(a, j + 1)
+    for i in range(n):
+        if out[i] is None:
+            out[i] = fixed[i] or _by_region(feats[i], main[i] if main is not None else None, a <= i < b)
+    assert all(k in BLOCK_KINDS for k, _ in out)  # type: ignore[misc]
+    return out  # type: ignore[return-value]
 
-    # Recurring furniture, unless most of this document's prose recurs (a syndicated copy).
+
+def _fixed_kinds(feats: list[_Feat], recurring: frozenset[str]) -> list[Kind | None]:
+    """Stage 1: pattern kinds, plus recurring furniture unless most of this document's prose
+    recurs (a syndicated copy)."""
+    fixed = [_pattern_kind(f) for f in feats]
     if recurring:
         prose_idx = [i for i, f in enumerate(feats) if f.prose in ("good", "neargood")]
         rec_prose = sum(1 for i in prose_idx if feats[i].key in recurring)
@@ -449,14 +488,18 @@ def _classify(texts: list[str], recurring: frozenset[str], main: list[bool] | No
                 if syndicated and f.prose in ("good", "neargood"):
                     continue
                 fixed[i] = ("boilerplate", "recurring_across_documents")
+    return fixed
 
-    # Title: first heading-like line; a headline repeated in the document is preferred.
+
+def _find_title(feats: list[_Feat], fixed: list[Kind | None], title_hint: str | None) -> int | None:
+    """Stage 4: the first heading-like line before the body; the metadata title's line, else a
+    headline repeated in the document, is preferred."""
+    n = len(feats)
     key_count = Counter(f.key for f in feats)
     first_prose = next((i for i, f in enumerate(feats) if f.prose == "good" and fixed[i] is None), n)
     cands = [i for i in range(min(first_prose, n)) if fixed[i] is None and _heading_like(feats[i])
              and feats[i].words >= 3 and feats[i].prose != "good"
              and not (feats[i].terminal and feats[i].words > 15)]   # a sentence, not a headline
-    title = None
     repeated = [i for i in cands if key_count[feats[i].key] >= 2 and feats[i].words >= 4]
     hinted = []
     if title_hint and block_key(title_hint):
@@ -465,26 +508,21 @@ def _classify(texts: list[str], recurring: frozenset[str], main: list[bool] | No
         hinted = ([i for i in before if feats[i].key == hk]
                   or [i for i in before if _similar(feats[i].key, hk)])
     if hinted:   # the metadata title names the headline: the match nearest the body (the <h1>,
-        title = hinted[-1]   # not the page's <title> line that html_text puts first)
-    elif repeated:
-        title = repeated[0]
-    elif cands:
+        return hinted[-1]   # not the page's <title> line that html_text puts first)
+    if repeated:
+        return repeated[0]
+    if cands:
         near = [i for i in cands if first_prose - i <= 12 or first_prose == n]
-        title = near[0] if near else cands[0]
-    if title is None and n and fixed[0] is None and _heading_like(feats[0]) and not (
-            feats[0].terminal and feats[0].words > 15):
-        title = 0
-    start = 0
-    if title is not None:
-        out[title] = ("title", "first_heading")
-        start = title + 1
-        tkey = feats[title].key
-        for i in range(n):
-            if i != title and fixed[i] is None and _similar(feats[i].key, tkey):
-                fixed[i] = ("boilerplate", "repeated_title")
+        return near[0] if near else cands[0]
+    if n and fixed[0] is None and _heading_like(feats[0]) and not (feats[0].terminal and feats[0].words > 15):
+        return 0
+    return None
 
-    # Section switches at the end.
-    end = n
+
+def _end_sections(feats: list[_Feat], fixed: list[Kind | None], out: list[Kind | None], start: int) -> int:
+    """Stage 2: type a reader-comment thread and a trailing appeal run in `out`; returns where
+    the article can end."""
+    n = end = len(feats)
     cswitch = _comment_switch(feats, fixed, start)
     if cswitch is not None:
         for i in range(cswitch, n):
@@ -497,42 +535,30 @@ def _classify(texts: list[str], recurring: frozenset[str], main: list[bool] | No
         for i in range(appeal, end):
             out[i] = ("boilerplate", "appeal_run" if i > appeal else "appeal")
         end = appeal
+    return end
 
-    # Body region: the extractor's main text when given, else the maximum-scoring contiguous run
-    # between title and the end sections.
-    if main is not None:
-        inside = [i for i in range(start, end) if main[i] and fixed[i] is None]
-        a, b = (inside[0], inside[-1] + 1) if inside else (start, start)
-    else:
-        scores = [_block_score(f, fixed[i][0] if fixed[i] else None) for i, f in enumerate(feats)]
-        a, b = _max_region(scores, start, end)
 
-    # Standfirst: a sentence-like line right after the title, shorter than the lede.
-    if title is not None:
-        j = next((i for i in range(start, end) if fixed[i] is None and out[i] is None), None)
-        if j is not None and j <= max(a, start) and _sentence_like(feats[j]) and feats[j].chars <= 250 \
-                and not feats[j].text.rstrip().endswith(":"):
-            nxt = next((feats[i] for i in range(j + 1, end) if fixed[i] is None
-                        and feats[i].prose in ("good", "neargood")), None)
-            if not feats[j].terminal or (nxt is not None and feats[j].chars < 0.8 * nxt.chars
-                                         and not LEDE_RE.search(feats[j].text[:400])):
-                out[j] = ("subtitle", "standfirst")
-                if a <= j:
-                    a = j + 1
+def _standfirst(feats: list[_Feat], fixed: list[Kind | None], out: list[Kind | None], start: int, end: int,
+                body_start: int) -> int | None:
+    """Stage 4: a sentence-like line right after the title, shorter than the lede."""
+    j = next((i for i in range(start, end) if fixed[i] is None and out[i] is None), None)
+    if j is None or j > max(body_start, start) or not _prose_sentence(feats[j]) or feats[j].chars > 250 \
+            or feats[j].text.rstrip().endswith(":"):
+        return None
+    nxt = next((feats[i] for i in range(j + 1, end) if fixed[i] is None
+                and feats[i].prose in ("good", "neargood")), None)
+    if not feats[j].terminal or (nxt is not None and feats[j].chars < 0.8 * nxt.chars
+                                 and not LEDE_RE.search(feats[j].text[:400])):
+        return j
+    return None
 
-    for i in range(n):
-        if out[i] is not None:
-            continue
-        if fixed[i] is not None:
-            out[i] = fixed[i]
-        elif main is not None:
-            out[i] = ("body", "main_text") if main[i] and a <= i < b else ("boilerplate", "outside_main_text")
-        elif a <= i < b:
-            out[i] = ("body", "body_prose" if feats[i].prose in ("good", "neargood")
-                      else "inside_body")
-        elif feats[i].prose == "bad" or feats[i].stop_density < 0.2:
-            out[i] = ("boilerplate", "low_stopword_density")
-        else:
-            out[i] = ("boilerplate", "outside_body")
-    assert all(k in BLOCK_KINDS for k, _ in out)  # type: ignore[misc]
-    return out  # type: ignore[return-value]
+
+def _by_region(f: _Feat, in_main: bool | None, in_body: bool) -> Kind:
+    """The kind of a line no rule typed, from where it sits (stages 3 and 5)."""
+    if in_main is not None:
+        return ("body", "main_text") if in_main and in_body else ("boilerplate", "outside_main_text")
+    if in_body:
+        return ("body", "body_prose" if f.prose in ("good", "neargood") else "inside_body")
+    if f.prose == "bad" or f.stop_density < 0.2:
+        return ("boilerplate", "low_stopword_density")
+    return ("boilerplate", "outside_body")
