@@ -305,7 +305,7 @@ def conform(table: Table, df: pl.DataFrame) -> pl.DataFrame:
 
 
 def markdown_reference() -> str:
-    """The table reference for the README (`python -m transforms.schema`)."""
+    """The table reference in docs/tables.md (`python -m transforms.schema`)."""
     lines = []
     for t in TABLES.values():
         lines += [f"### `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
