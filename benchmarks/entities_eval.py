@@ -1,6 +1,6 @@
 """Measure entity mentions and cross-document resolution on the seed articles (and NER on BBC).
 
-1. Seeds: `analyse_batch` (model + `add_entity_rules`) over the five seeds, `resolve(batch, empty)`,
+1. Seeds: `analyse_batch` (segment, then model + `add_entity_rules`) over the five seeds, `resolve(batch, empty)`,
    maps applied, then the figures of ../shared/tools/score_seeds.py (same logic): gold identities
    found, split, falsely merged; statement groups; story clusters.
 2. Incremental: seeds 0-2 resolved first, then 3-4 with the first result as `known`; the
@@ -26,11 +26,12 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from transforms import schema  # noqa: E402
-from transforms.segment import segment_blocks  # noqa: E402
+from transforms.analyse import document_tables  # noqa: E402
+from transforms.analyse.entities import add_entity_rules  # noqa: E402
+from transforms.document import SourceDocument  # noqa: E402
 from transforms.ingest.decode import content_sha256, doc_id_for  # noqa: E402
-from transforms.entities import add_entity_rules  # noqa: E402
-from transforms.nlp import SourceDocument, analyse_batch  # noqa: E402
 from transforms.resolve import apply_resolution, resolve  # noqa: E402
+from transforms.segment import segment_documents  # noqa: E402
 
 LABELS = ("PERSON", "ORG", "GPE")
 
@@ -79,6 +80,11 @@ def norm(s):  # as score_seeds.py
 
 def overlap(a0, a1, b0, b1):
     return max(0, min(a1, b1) - max(a0, b0))
+
+
+def analyse_batch(documents, nlp, *, run_id):
+    """The analyse stage as the flow runs it on one batch: segment, then parse and extract."""
+    return document_tables(documents, segment_documents(documents), nlp, run_id=run_id)
 
 
 def source_documents(paths):
@@ -185,8 +191,8 @@ def ner_sets(tables_or_docs, labels=LABELS):
 def bare_mentions(nlp, documents):
     """(doc, text, label) of the bare model's entities over the same article blocks."""
     rows = []
-    for d in documents:
-        blocks = [b for b in segment_blocks(d.raw_text) if b.kind in schema.ARTICLE_KINDS]
+    for d, doc_blocks in zip(documents, segment_documents(documents)):
+        blocks = [b for b in doc_blocks if b.kind in schema.ARTICLE_KINDS]
         for doc in nlp.pipe([b.text for b in blocks]):
             rows += [(d.source_path, e.text, e.label_) for e in doc.ents]
     return rows
@@ -254,10 +260,9 @@ def main():
     report["incremental"]["same_entity_ids_as_one_shot"] = same_ids
     # Stability: the same input again, with the first result as the warehouse.
     again = resolve(batch, merge_known(wh))
-    report["rerun_stable"] = (
-        again.entity_id_map == res.entity_id_map and again.story_ids == {} or
-        all(again.story_ids.get(d) == res.story_ids.get(d) for d in again.story_ids)
-    ) and all(again.statement_ids.get(q, res.statement_ids[q]) == res.statement_ids[q] for q in res.statement_ids)
+    report["rerun_stable"] = bool(res.story_ids) and (
+        again.entity_id_map == res.entity_id_map and again.story_ids == res.story_ids
+        and again.statement_ids == res.statement_ids)
 
     # NER: seeds.
     seed_gold = {}

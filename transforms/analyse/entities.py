@@ -19,6 +19,7 @@ from transforms.names import (
     name_tokens,
     tokens_match,
 )
+from transforms.resolve.union_find import UnionFind
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 # Labels that spaCy's small model gives bare surnames (and Arabic-style names) by mistake.
@@ -191,18 +192,8 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
     mentions = _vote_labels(mentions)
     mentions = _persons_tagged_as_org(raw_text, mentions)
     n = len(mentions)
-    parent = list(range(n))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i, j):
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+    forest = UnionFind(range(n))
+    union = forest.union_smallest_root
 
     # Same key and label: one entity.
     first_of: dict[tuple[str, str], int] = {}
@@ -259,11 +250,8 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
         if m.label != "PERSON":
             mentions[i] = replace(m, label="PERSON")
 
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
     linked: list[LinkedMention | None] = [None] * n
-    for members in groups.values():
+    for members in forest.groups().values():
         label = _group_label([mentions[i] for i in members])
         canonical = max((mentions[i].text for i in members), key=lambda t: name_fullness(t, label))
         for i in members:

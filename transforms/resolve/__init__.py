@@ -1,4 +1,9 @@
-"""Resolve: one id per real-world entity, story and statement, across documents and runs."""
-from transforms.resolve.resolution import Features, apply_resolution, resolve
+"""Resolve: one id per real-world entity, story and statement, across documents and runs.
 
-__all__ = ["Features", "apply_resolution", "resolve"]
+Modules: `features` (what one document or quote gives alone), `entities`, `stories`, `statements`
+(one step each), `union_find` and `ids` (shared by the steps), `resolution` (the steps in order).
+"""
+from transforms.resolve.features import Features
+from transforms.resolve.resolution import Resolution, apply_resolution, resolve
+
+__all__ = ["Features", "Resolution", "apply_resolution", "resolve"]

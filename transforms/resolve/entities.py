@@ -1,0 +1,390 @@
+"""Entities across documents: one id per real-world entity.
+
+Entities merge only on evidence: compatible names (transliteration-aware, see
+`transforms.names.name_tokens`) AND, unless the full names are identical, something shared
+besides the name: a role or title around the mentions, or distinctive co-mentioned entities. A
+first name alone never links two people; two full names with different family names never merge,
+even through a third shorter name. Every merge is recorded in `entities.merge_reasons` as
+"alias: evidence". Two known entities are never fused by a new document.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from transforms import schema
+from transforms.names import (
+    entity_id_for,
+    initials,
+    is_acronym,
+    name_fullness,
+    name_key,
+    name_tokens,
+    tokens_match,
+    translit_token,
+)
+from transforms.resolve.features import (
+    NUMERIC_LABELS,
+    ROLE_STEMS,
+    ArticleTexts,
+    Features,
+    entity_weight,
+)
+from transforms.resolve.ids import hash_id
+from transforms.resolve.union_find import UnionFind
+
+# Labels the model confuses with each other for one name; merging never crosses groups.
+_LABEL_GROUP = {"ORG": "org", "FAC": "org", "GPE": "place", "LOC": "place", "WEAPON": "thing", "PRODUCT": "thing"}
+# Organisation head nouns that translations swap ("Popular Mobilization Forces/Units").
+_HEAD_SYNONYMS = (frozenset(translit_token(w) for w in ("forces", "units", "troops")),)
+_MERGE_ROLE_MIN = 2
+# Name relations, strongest first, and the evidence score each needs to merge.
+_STRENGTH = {"same": 3, "variant": 2, "acronym": 2, "partial": 1, "surname": 0}
+_EVIDENCE_NEEDED = {"variant": 1.0, "acronym": 1.0, "partial": 2.0, "surname": 2.0}
+#: Units sharing a blocking key this common are not compared (the key is no evidence).
+_BLOCK_MAX = 200
+_PASSES = 2  # the second pass sees co-mentions through the first pass's merges
+
+#: doc_id -> entity id -> number of mentions (for co-mentions).
+DocEntities = dict[str, Counter]
+
+
+@dataclass
+class _Unit:
+    """One entity before cross-document merging: a batch provisional id or a known entity."""
+
+    uid: str
+    label: str
+    known: bool
+    names: set[str] = field(default_factory=set)
+    docs: set[str] = field(default_factory=set)
+    role: set[str] = field(default_factory=set)
+    n_mentions: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    @cached_property
+    def group(self) -> str:
+        return _LABEL_GROUP.get(self.label, self.label)
+
+    # Names are final once `_units` has read every mention; the pair loops ask for these often.
+    @cached_property
+    def full_names(self) -> list[tuple[str, ...]]:
+        """Persons: the longest names (short forms are judged against them); others: every
+        multi-word name (an organisation has several: an Arabic name, its translation)."""
+        toks = {name_tokens(n) for n in self.names} - {()}
+        if self.label != "PERSON":
+            return sorted(t for t in toks if len(t) > 1 or len(toks) == 1)
+        longest = max((len(t) for t in toks), default=0)
+        return sorted(t for t in toks if len(t) == longest)
+
+    @cached_property
+    def keys(self) -> set[str]:
+        return {name_key(n) for n in self.names}
+
+    @property
+    def display(self) -> str:
+        """The fullest name of the unit (its uid when it has none)."""
+        return max(self.names, key=lambda t: name_fullness(t, self.label)) if self.names else self.uid
+
+
+def resolve_entities(batch, known, texts: ArticleTexts, features: Features):
+    """(batch provisional id -> resolved id, entity rows the batch touches, every unit's resolved id)."""
+    units, doc_entities = _units(batch, known, texts, features)
+    related = {}  # names do not change between passes: relate each pair once, keep the compatible ones
+    for x, y in sorted(_candidate_pairs(units)):
+        rel = _name_relation(units[x], units[y])
+        if rel is not None:
+            related[(x, y)] = rel
+    forest = UnionFind(units)
+    members_of = {uid: [uid] for uid in units}
+    for _ in range(_PASSES):
+        _merge_pass(related, units, doc_entities, forest, members_of)
+    return _entity_rows(batch, units, members_of)
+
+
+# ---------------------------------------------------------------------------------------------
+# Units and candidate pairs
+# ---------------------------------------------------------------------------------------------
+
+def _units(batch, known, texts: ArticleTexts, features: Features) -> tuple[dict[str, _Unit], DocEntities]:
+    units: dict[str, _Unit] = {}
+    for row in known["entities"].iter_rows(named=True):
+        u = units[row["entity_id"]] = _Unit(row["entity_id"], row["label"], True)
+        u.names |= {row["name"], *(row["aliases"] or [])}
+        u.reasons = list(row["merge_reasons"] or [])
+    for row in batch["entities"].iter_rows(named=True):
+        if row["entity_id"] not in units:
+            units[row["entity_id"]] = _Unit(row["entity_id"], row["label"], False, {row["name"]})
+        else:  # the provisional id equals a known id: the same label and name key
+            units[row["entity_id"]].names.add(row["name"])
+    doc_entities: DocEntities = defaultdict(Counter)
+    cols = ["doc_id", "entity_id", "text", "label", "char_start", "char_end"]
+    for table in (known["entity_mentions"], batch["entity_mentions"]):
+        for doc_id, eid, text, label, start, end in table.select(cols).iter_rows():
+            if eid is None or label in NUMERIC_LABELS or eid not in units:
+                continue
+            u = units[eid]
+            u.names.add(text)
+            u.docs.add(doc_id)
+            u.n_mentions += 1
+            doc_entities[doc_id][eid] += 1
+            if label == "PERSON" and doc_id in texts and doc_id not in features.role_docs:
+                u.role |= features.role_of(doc_id, start, end, texts)
+    for eid, role in features.roles.items():  # role words gathered ahead for whole documents
+        if eid in units:
+            units[eid].role |= role
+    return units, doc_entities
+
+
+def _blocking_keys(u: _Unit) -> set[str]:
+    """Coarse keys of a unit's names: only units sharing one are compared."""
+    keys = set()
+    for n in u.names:
+        toks = name_tokens(n)
+        if u.label == "PERSON":
+            keys |= {t for t in toks[-1:]} | ({" ".join(toks[:2])} if len(toks) >= 2 else set())
+        else:
+            keys |= {" ".join(toks)} | ({toks[0]} if toks else set())
+            keys.add(initials(n) if len(n.split()) > 1 else n.upper())
+            if len(toks) >= 3:
+                keys.add(" ".join(toks[:-1]))
+    return keys
+
+
+def _candidate_pairs(units: dict[str, _Unit]) -> set[tuple[str, str]]:
+    """Pairs of units (smaller id first) sharing a blocking key, not both known."""
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for uid, u in sorted(units.items()):
+        for k in _blocking_keys(u):
+            if k:
+                blocks[(u.group, k[:4] if u.label == "PERSON" else k)].append(uid)
+    pairs = set()
+    for members in blocks.values():
+        members = sorted(set(members))
+        if len(members) > _BLOCK_MAX:
+            continue
+        for i, x in enumerate(members):
+            for y in members[i + 1:]:
+                if not (units[x].known and units[y].known):
+                    pairs.add((x, y))
+    return pairs
+
+
+# ---------------------------------------------------------------------------------------------
+# How two names relate
+# ---------------------------------------------------------------------------------------------
+
+def _name_relation(a: _Unit, b: _Unit) -> tuple[str, str] | None:
+    """How the names of two units relate: (strength, description), or None when incompatible."""
+    if a.group != b.group:
+        return None
+    if a.label == "PERSON":
+        return _person_relation(a, b)
+    fa, fb = a.full_names, b.full_names
+    for x in fa:
+        for y in fb:
+            if len(x) == len(y) and all(tokens_match(p, q) for p, q in zip(x, y)):
+                return ("same", "same name as")
+    acronym = _acronym_relation(a, b)
+    if acronym is not None:
+        return acronym
+    for x in fa:
+        for y in fb:
+            if len(x) == len(y) >= 3 and all(tokens_match(p, q) for p, q in zip(x[:-1], y[:-1])):
+                if any(x[-1] in s and y[-1] in s for s in _HEAD_SYNONYMS) and x[-1] != y[-1]:
+                    return ("variant", "the same name with a synonymous head noun as")
+    return None
+
+
+def _acronym_relation(a: _Unit, b: _Unit) -> tuple[str, str] | None:
+    """An acronym name of one unit spelling out, or starting, a multi-word name of the other."""
+    names_a = {n for n in a.names if is_acronym(n)}
+    names_b = {n for n in b.names if is_acronym(n)}
+    for acr, other in ((names_a, b), (names_b, a)):
+        for ac in acr:
+            for n in other.names:
+                if len(n.split()) > 1 and initials(n) == ac.replace(".", ""):
+                    return ("acronym", "acronym of")
+                if len(n.split()) > 1 and n.split()[0] == ac:
+                    return ("acronym", "short form of")
+    return None
+
+
+def _person_relation(a: _Unit, b: _Unit) -> tuple[str, str] | None:
+    fa, fb = a.full_names, b.full_names
+    if not fa or not fb:
+        return None
+    best = None
+    for x in fa:
+        for y in fb:
+            rel = _person_tokens_relation(x, y)
+            if rel is None:
+                return None  # one pair of full names conflicts: different people
+            if best is None or _STRENGTH[rel[0]] > _STRENGTH[best[0]]:
+                best = rel
+    return best
+
+
+def _person_tokens_relation(x: tuple[str, ...], y: tuple[str, ...]) -> tuple[str, str] | None:
+    short, full = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) == len(full):
+        if all(tokens_match(p, q) for p, q in zip(short, full)):
+            return ("same", "same name as")
+        return None
+    if len(short) == 1:
+        # A bare name: a surname may stand for the full name; a first name never does.
+        return ("surname", "surname of") if tokens_match(short[0], full[-1]) else None
+    if all(tokens_match(p, q) for p, q in zip(short, full)):
+        return ("partial", "given names of")
+    if tokens_match(short[-1], full[-1]) and tokens_match(short[0], full[0]):
+        return ("partial", "name without the middle name of")
+    if tokens_match(short[-1], full[-1]) and len(short[0]) == 1 and full[0].startswith(short[0]):
+        return ("partial", "initial and surname of")
+    return None
+
+
+def _clusters_compatible(a: list[_Unit], b: list[_Unit]) -> bool:
+    """No pair of full person names across the two clusters conflicts (different family or given
+    names), so a short name cannot chain two different people together."""
+    if a[0].label != "PERSON":
+        return True
+    for x in a:
+        for y in b:
+            for p in x.full_names:
+                for q in y.full_names:
+                    if len(p) > 1 and len(q) > 1 and _person_tokens_relation(p, q) is None:
+                        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence besides the name
+# ---------------------------------------------------------------------------------------------
+
+def _evidence(a: _Unit, b: _Unit, doc_entities: DocEntities, units, canonical_of) -> tuple[float, list[str]]:
+    """What two units share besides their names: role words, distinctive co-mentioned entities."""
+    notes, score = [], 0.0
+    shared_role = sorted(a.role & b.role)
+    if len(shared_role) >= _MERGE_ROLE_MIN and set(shared_role) & ROLE_STEMS:
+        score += 2
+        notes.append("shared role (" + ", ".join(shared_role[:5]) + ")")
+    pair = (a.uid, b.uid)
+    ca = _co_mentioned(a, pair, doc_entities, units, canonical_of)
+    cb = _co_mentioned(b, pair, doc_entities, units, canonical_of)
+    shared = sorted(set(ca) & set(cb), key=lambda c: (-ca[c], c))
+    co = sum(ca[c] for c in shared)
+    if co >= 1:
+        score += min(co, 3)
+        names = [units[c].label and units[c].display for c in shared if ca[c] == 1.0][:4]
+        notes.append("co-mentioned with " + ", ".join(names or [units[c].display for c in shared[:4]]))
+    return score, notes
+
+
+def _co_mentioned(u: _Unit, pair: tuple[str, str], doc_entities: DocEntities, units, canonical_of) -> dict[str, float]:
+    """Clusters mentioned in u's documents (other than the pair being judged), with their weights."""
+    out = {}
+    for d in u.docs:
+        for e in doc_entities[d]:
+            if e not in pair and e in units:
+                out[canonical_of(e)] = entity_weight(units[e].label)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging
+# ---------------------------------------------------------------------------------------------
+
+def _merge_pass(related, units: dict[str, _Unit], doc_entities: DocEntities, forest: UnionFind, members_of) -> None:
+    """Merge the related pairs with enough evidence, strongest first. Short names linking to more
+    than one incompatible full name are ambiguous: they stay apart."""
+    find = forest.find
+    for x, y, why, notes in _merge_candidates(related, units, doc_entities, find):
+        rx, ry = find(x), find(y)
+        if rx == ry:
+            continue
+        cx, cy = members_of[rx], members_of[ry]
+        if any(units[m].known for m in cx) and any(units[m].known for m in cy):
+            continue
+        if not _clusters_compatible([units[m] for m in cx], [units[m] for m in cy]):
+            continue
+        keep, drop = sorted((rx, ry), key=lambda r: (not any(units[m].known for m in members_of[r]), r))
+        forest.attach(drop, keep)
+        members_of[keep] = cx + cy if keep == rx else cy + cx
+        del members_of[drop]
+        short, full = sorted((units[x], units[y]), key=lambda u: name_fullness(u.display, u.label))
+        reason = f"{short.display}: {why} {full.display}" + ("; " + "; ".join(notes) if notes else "")
+        units[keep].reasons.append(reason)
+
+
+def _merge_candidates(related, units: dict[str, _Unit], doc_entities: DocEntities, canonical_of):
+    """(x, y, why, evidence notes) of the related pairs with enough evidence, strongest relation
+    and evidence first."""
+    candidates = []
+    for (x, y), (strength, why) in related.items():
+        score, notes = _evidence(units[x], units[y], doc_entities, units, canonical_of)
+        exact = strength == "same" and bool(units[x].keys & units[y].keys)
+        if strength == "same":
+            needed = 0.0 if exact else 1.0
+            if not exact:
+                why = "another spelling of"
+        else:
+            needed = _EVIDENCE_NEEDED[strength]
+        if score < needed:
+            continue
+        candidates.append((-_STRENGTH[strength], -score, x, y, why, notes))
+    candidates.sort()
+    return [(x, y, why, notes) for _, _, x, y, why, notes in candidates]
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolved ids and rows
+# ---------------------------------------------------------------------------------------------
+
+def _entity_rows(batch, units: dict[str, _Unit], members_of):
+    """Resolved ids (a known id when the cluster has one, else a hash of the fullest name) and the
+    rows of the clusters the batch touches."""
+    used: set[str] = {uid for uid, u in units.items() if u.known}
+    resolved: dict[str, str] = {}
+    rows = []
+    batch_ids = set(batch["entities"]["entity_id"])
+    for root in sorted(members_of):
+        members = [units[m] for m in members_of[root]]
+        names = set().union(*(m.names for m in members))
+        label = _cluster_label(members)
+        name = max(names, key=lambda t: name_fullness(t, label))
+        eid = _cluster_entity_id(members, label, name, used)
+        used.add(eid)
+        for m in members:
+            resolved[m.uid] = eid
+        if any(m.uid in batch_ids for m in members):
+            rows.append(_entity_row(eid, name, label, names, members))
+    entity_id_map = {p: resolved[p] for p in sorted(batch_ids)}
+    mention_entity = {uid: resolved[uid] for uid in units}
+    return entity_id_map, schema.ENTITIES.frame(sorted(rows, key=lambda r: r["entity_id"])), mention_entity
+
+
+def _cluster_label(members: list[_Unit]) -> str:
+    """A known member's label, else the label of most mentions."""
+    return next((m.label for m in members if m.known), None) or Counter(
+        m.label for m in members for _ in range(max(m.n_mentions, 1))).most_common(1)[0][0]
+
+
+def _cluster_entity_id(members: list[_Unit], label: str, name: str, used: set[str]) -> str:
+    known_member = next((m.uid for m in sorted(members, key=lambda m: m.uid) if m.known), None)
+    if known_member:
+        return known_member
+    eid = entity_id_for(label, name)
+    if eid in used:
+        eid = hash_id("ent", label, name_key(name), *sorted(m.uid for m in members))
+    return eid
+
+
+def _entity_row(eid: str, name: str, label: str, names: set[str], members: list[_Unit]) -> dict:
+    reasons = []
+    for m in sorted(members, key=lambda m: (not m.known, m.uid)):
+        reasons += [r for r in m.reasons if r not in reasons]
+    return dict(
+        entity_id=eid, name=name, label=label, aliases=sorted(names - {name}), merge_reasons=reasons,
+        n_documents=len(set().union(*(m.docs for m in members))), n_mentions=sum(m.n_mentions for m in members),
+    )
