@@ -64,8 +64,8 @@ def seeds_copy(tmp_path) -> Path:
 
 def source_document(text: str, name: str = "doc.txt"):
     """A decoded document as the read stage would produce it."""
-    from transforms.ingest.decode import content_sha256, doc_id_for
     from transforms.document import SourceDocument
+    from transforms.ingest.decode import content_sha256, doc_id_for
 
     return SourceDocument(
         doc_id=doc_id_for(text), source_path=name, format="text", encoding="utf-8", raw_text=text,

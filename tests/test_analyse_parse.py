@@ -1,8 +1,6 @@
 """Sentences from the parse: abbreviations, decimals, ellipses and quotes do not break them wrongly."""
 import pytest
-
-from conftest import source_document
-from conftest import analyse_batch
+from conftest import analyse_batch, source_document
 
 TEXT = (
     "Senators question budget plan\n\n"

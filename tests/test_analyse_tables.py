@@ -1,9 +1,8 @@
 """The analysis of one batch, with the real model, checked against the table contract."""
 import pytest
+from conftest import analyse_batch, source_document
 
-from conftest import source_document
 from transforms import schema
-from conftest import analyse_batch
 
 ARTICLE = (
     "Regional airline cuts winter routes\n"

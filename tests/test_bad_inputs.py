@@ -17,9 +17,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from bad_inputs import Case, write_corpus
 from conftest import ROOT, SEEDS
+
 from flows.sources import discover, display_path, read_files
 
 LIMIT = 20_000_000   # the default NEWSFLOW_MAX_FILE_BYTES

@@ -1,13 +1,12 @@
 """The suites (data) stay in sync with the schema, and GX really blocks bad batches."""
 import polars as pl
 import pytest
+from conftest import analyse_batch, source_document
 
-from conftest import source_document
 from expectations.suites import VALIDATED_TABLES, build_suite, load_suite_dict
 from expectations.validate import validate_frames
 from transforms import schema
 from transforms.integrity import validation_frames
-from conftest import analyse_batch
 
 ARTICLE = (
     "Harbour city approves new flood barrier\n\n"

@@ -4,7 +4,6 @@ import shutil
 
 import duckdb
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow

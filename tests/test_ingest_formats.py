@@ -14,13 +14,18 @@ from pathlib import Path
 import pytest
 
 from transforms.document import Block
-from transforms.segment import segment_blocks
 from transforms.ingest.decode import RejectedInput
 from transforms.ingest.formats import (
-    DEFAULT_FIELDS, detect_language, parse_field_map, parse_input, parse_json_records, parse_warc,
+    DEFAULT_FIELDS,
+    detect_language,
+    parse_field_map,
+    parse_input,
+    parse_json_records,
+    parse_warc,
     sniff_format,
 )
 from transforms.schema import BLOCK_KINDS, DOCUMENT_FORMATS
+from transforms.segment import segment_blocks
 
 FIX = Path(__file__).parent / "fixtures" / "formats"
 TITLE = "Valley Rail Line Reopens After Two-Year Rebuild"

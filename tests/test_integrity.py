@@ -1,5 +1,4 @@
 """The `check_*` columns the suites rely on say exactly what they claim."""
-import polars as pl
 
 from transforms import schema
 from transforms.integrity import validation_frames

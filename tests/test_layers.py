@@ -6,7 +6,6 @@ from pathlib import Path
 
 import grimp
 import pytest
-
 from conftest import ROOT
 
 PACKAGES = ("flows", "transforms", "expectations", "warehouse")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import ROOT
+
 from transforms import schema
 
 pytestmark = pytest.mark.slow

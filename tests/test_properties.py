@@ -11,19 +11,18 @@ import codecs
 import os
 
 import pytest
+from conftest import analyse_batch, source_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import source_document
-from transforms.segment import recurring_block_keys, segment_blocks
-from transforms.ingest.decode import RejectedInput, decode_text
 from transforms.analyse.entities import clean_span
-from transforms.ingest.formats import parse_input
-from conftest import analyse_batch
 from transforms.analyse.parse import split_for_parse
 from transforms.document import ParsedBlock
+from transforms.ingest.decode import RejectedInput, decode_text
+from transforms.ingest.formats import parse_input
 from transforms.quotes import find_quote_spans
 from transforms.schema import BLOCK_KINDS
+from transforms.segment import recurring_block_keys, segment_blocks
 
 #: PROPERTY_EXAMPLES=2000 for a deeper local search; the default keeps the file fast.
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "150"))

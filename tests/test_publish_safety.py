@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow

@@ -8,6 +8,7 @@ import pytest
 spacy = pytest.importorskip("spacy")
 
 from conftest import analyse_batch  # noqa: E402
+
 from transforms.document import SourceDocument  # noqa: E402
 from transforms.quotes import extract_quotes, find_quote_spans  # noqa: E402
 

@@ -1,6 +1,7 @@
 import re
 
 from conftest import ROOT
+
 from transforms.schema import markdown_reference
 
 README = ROOT / "README.md"

@@ -9,8 +9,8 @@ import random
 import pytest
 
 from transforms.document import Block
-from transforms.segment import block_key, recurring_block_keys, segment_blocks
 from transforms.schema import BLOCK_KINDS
+from transforms.segment import block_key, recurring_block_keys, segment_blocks
 
 ARTICLE = """\
 Harbour Council Approves New Flood Barrier After Year of Delays

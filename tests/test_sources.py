@@ -6,12 +6,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from test_formats import build_warc  # noqa: E402  (tests/ is on sys.path under pytest)
 
 from flows.sources import discover, read_files
 from transforms.ingest.decode import doc_id_for
 from transforms.schema import DOCUMENT_FORMATS, INPUT_FILES, REJECTIONS
-
-from test_formats import build_warc  # noqa: E402  (tests/ is on sys.path under pytest)
 
 FIX = Path(__file__).parent / "fixtures" / "formats"
 

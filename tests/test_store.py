@@ -3,10 +3,9 @@ from datetime import datetime, timezone
 
 import duckdb
 import pytest
+from conftest import analyse_batch, source_document
 
-from conftest import source_document
 from transforms import schema
-from conftest import analyse_batch
 from warehouse import store
 
 ARTICLE = (

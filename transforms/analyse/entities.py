@@ -19,7 +19,7 @@ from transforms.names import (
     name_tokens,
     tokens_match,
 )
-from transforms.resolve.union_find import UnionFind
+from transforms.union_find import UnionFind
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 # Labels that spaCy's small model gives bare surnames (and Arabic-style names) by mistake.

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from transforms.lexicon import words
 from transforms.ingest.decode import RejectedInput, decode_text
+from transforms.lexicon import words
 
 __all__ = [
     "DEFAULT_FIELDS", "ParsedDocument", "ParsedInput", "Record", "detect_language", "html_document",

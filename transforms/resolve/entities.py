@@ -32,7 +32,7 @@ from transforms.resolve.features import (
     entity_weight,
 )
 from transforms.resolve.ids import hash_id
-from transforms.resolve.union_find import UnionFind
+from transforms.union_find import UnionFind
 
 # Labels the model confuses with each other for one name; merging never crosses groups.
 _LABEL_GROUP = {"ORG": "org", "FAC": "org", "GPE": "place", "LOC": "place", "WEAPON": "thing", "PRODUCT": "thing"}

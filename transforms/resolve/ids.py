@@ -5,7 +5,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 
-from transforms.resolve.union_find import UnionFind
+from transforms.union_find import UnionFind
 
 
 def hash_id(prefix: str, *parts: str) -> str:

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from transforms.resolve.features import CANDIDATE_DF, Features
 from transforms.resolve.ids import cluster_ids
-from transforms.resolve.union_find import UnionFind
+from transforms.union_find import UnionFind
 
 
 def resolve_statements(batch, known, entity_id_map: dict[str, str], features: Features) -> dict[str, str]:

@@ -20,7 +20,7 @@ from transforms.resolve.features import (
     entity_weight,
 )
 from transforms.resolve.ids import cluster_ids
-from transforms.resolve.union_find import UnionFind
+from transforms.union_find import UnionFind
 
 _STORY_DAYS = 4
 

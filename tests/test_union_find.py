@@ -1,7 +1,7 @@
 """The one union-find of transforms/resolve/union_find.py (resolution and in-document linking)."""
 from __future__ import annotations
 
-from transforms.resolve.union_find import UnionFind
+from transforms.union_find import UnionFind
 
 
 def test_attach_keeps_the_target_root():
