@@ -184,27 +184,52 @@ def _trim_plural(m: RawMention) -> RawMention:
 def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMention]:
     """Point short forms at the fullest name the article gives for the same entity.
 
-    Steps: one label per name in the article (the model flips between labels for one string);
-    designations as WEAPON wherever the article calls one of them a weapon; bracketed acronyms and
-    glosses; surnames and partial person names to the nearest full name that contains them.
+    1. One label per name in the article (the model flips between labels for one string);
+       designations as WEAPON wherever the article calls one of them a weapon.
+    2. Same name key and label: one entity.
+    3. Bracketed acronyms and glosses, and acronyms of names the article spells out.
+    4. Surnames and partial person names to the nearest full name that contains them.
+    5. Each group's label and canonical (fullest) name.
     """
+    # 1. Labels
     mentions = [_trim_plural(m) if m.label == "WEAPON" else m for m in mentions]
     mentions = _vote_labels(mentions)
     mentions = _persons_tagged_as_org(raw_text, mentions)
-    n = len(mentions)
-    forest = UnionFind(range(n))
+    forest = UnionFind(range(len(mentions)))
     union = forest.union_smallest_root
-
-    # Same key and label: one entity.
+    # 2. Same names
     first_of: dict[tuple[str, str], int] = {}
     for i, m in enumerate(mentions):
-        k = (m.label, name_key(m.text))
-        union(i, first_of.setdefault(k, i))
+        union(i, first_of.setdefault((m.label, name_key(m.text)), i))
+    # 3. Glosses and acronyms
+    for i, j in _gloss_links(raw_text, mentions):
+        union(i, j)
+    acronyms = _acronym_expansions(raw_text, mentions)
+    for i, m in enumerate(mentions):
+        if m.text in acronyms:
+            union(i, acronyms[m.text])
+    # 4. Short person names
+    for i, j in _short_name_links(mentions):
+        union(i, j)
+        if mentions[i].label != "PERSON":
+            mentions[i] = replace(mentions[i], label="PERSON")
+    # 5. Canonical names
+    linked: list[LinkedMention | None] = [None] * len(mentions)
+    for members in forest.groups().values():
+        label = _group_label([mentions[i] for i in members])
+        canonical = max((mentions[i].text for i in members), key=lambda t: name_fullness(t, label))
+        for i in members:
+            m = mentions[i]
+            linked[i] = LinkedMention(m.char_start, m.char_end, m.text, label, m.sentence_id, canonical)
+    return linked
 
-    # Bracketed acronym or gloss right after a mention: "Popular Mobilization Forces (PMF)".
-    # A person is never glossed by an organisation, unless the gloss carries the acronym of an
-    # expansion: then the glossed name is that organisation (the model often tags Arabic names PERSON).
-    # Numbers are never glossed: "£6bn (€7.1bn)" is a conversion, not a second name.
+
+def _gloss_links(raw_text: str, mentions: list[RawMention]) -> list[tuple[int, int]]:
+    """Mentions joined by a bracketed acronym or gloss right after one: "Popular Mobilization
+    Forces (PMF)". A person is never glossed by an organisation, unless the gloss carries the
+    acronym of an expansion: then the glossed name is that organisation (the model often tags
+    Arabic names PERSON). Numbers are never glossed: "£6bn (€7.1bn)" is a conversion."""
+    links = []
     for i, m in enumerate(mentions):
         intro = _GLOSS_INTRO.match(raw_text, m.char_end) if m.label in _NAME_LABELS else None
         if not intro:
@@ -218,46 +243,33 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
                 continue
             if (other.label in {"GPE", "LOC"}) != (m.label in {"GPE", "LOC"}):
                 continue
-            union(i, j)
-    acronyms = _acronym_expansions(raw_text, mentions)
-    for i, m in enumerate(mentions):
-        if m.text in acronyms:
-            union(i, acronyms[m.text])
+            links.append((i, j))
+    return links
 
-    # Persons: a shorter name whose words all occur, in order and ending with the surname, in a
-    # fuller name links to the nearest such fuller name (preceding first: "Mr Biden" after
-    # "Hunter Biden" is Hunter, not Joe, when Hunter was named last).
+
+def _short_name_links(mentions: list[RawMention]) -> list[tuple[int, int]]:
+    """(short form, fuller name) pairs: a shorter name whose words all occur, in order and ending
+    with the surname, in a fuller person name links to the nearest such fuller name (preceding
+    first: "Mr Biden" after "Hunter Biden" is Hunter, not Joe, when Hunter was named last)."""
     persons = [i for i, m in enumerate(mentions) if m.label == "PERSON"]
-    for i in range(n):
-        m = mentions[i]
+    links = []
+    for i, m in enumerate(mentions):
         if m.label not in {"PERSON", *_SURNAME_CONFUSIONS} or is_acronym(m.text):
             continue
         short = name_tokens(m.text)
         if not short:
             continue
         fuller = [j for j in persons if j != i and _contains_name(name_tokens(mentions[j].text), short)]
-        if not fuller:
-            continue
-        if m.label != "PERSON" and len(short) > 1:
+        if fuller and m.label != "PERSON" and len(short) > 1:
             # A bare surname is the typical model error; a multi-word short form only when it is
             # the whole end of the fuller name ("Suu Kyi" of "Aung San Suu Kyi").
             fuller = [j for j in fuller if _ends_name(name_tokens(mentions[j].text), short)]
-            if not fuller:
-                continue
+        if not fuller:
+            continue
         before = [j for j in fuller if mentions[j].char_start < m.char_start]
         j = max(before, key=lambda j: mentions[j].char_start) if before else min(fuller, key=lambda j: mentions[j].char_start)
-        union(i, j)
-        if m.label != "PERSON":
-            mentions[i] = replace(m, label="PERSON")
-
-    linked: list[LinkedMention | None] = [None] * n
-    for members in forest.groups().values():
-        label = _group_label([mentions[i] for i in members])
-        canonical = max((mentions[i].text for i in members), key=lambda t: name_fullness(t, label))
-        for i in members:
-            m = mentions[i]
-            linked[i] = LinkedMention(m.char_start, m.char_end, m.text, label, m.sentence_id, canonical)
-    return linked
+        links.append((i, j))
+    return links
 
 
 def _contains_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
