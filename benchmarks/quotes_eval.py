@@ -42,9 +42,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from transforms.segment import recurring_block_keys  # noqa: E402
-from transforms.nlp import AnalysedDocument, SourceDocument, analyse_documents  # noqa: E402
+from transforms.analyse.parse import parse_documents  # noqa: E402
+from transforms.document import AnalysedDocument, SourceDocument  # noqa: E402
 from transforms.quotes import extract_quotes, find_quote_spans  # noqa: E402
+from transforms.segment import recurring_block_keys, segment_documents  # noqa: E402
 
 PRONOUNS = {"he", "she", "i", "him", "her", "they", "we"}
 NOT_NAMES = {
@@ -77,7 +78,7 @@ def analyse(records: list[dict], nlp) -> list[AnalysedDocument]:
     """Blocks, parse and mentions exactly as the pipeline builds them."""
     recurring = recurring_block_keys((r["text"] for r in records), min_documents=3)
     docs = [source_document(r) for r in records]
-    return analyse_documents(docs, nlp, recurring=recurring, batch_size=32)
+    return list(parse_documents(docs, segment_documents(docs, recurring=recurring), nlp, batch_size=32))
 
 
 def source_document(record: dict) -> SourceDocument:
