@@ -67,7 +67,7 @@ def export_tables(db: Path, out: Path) -> dict[str, int]:
         names = [r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
         for name in sorted(set(names) - SKIP_TABLES):
-            df = pl.from_arrow(con.execute(f'SELECT * FROM "{name}"').to_arrow_table())
+            df = pl.from_arrow(con.sql(f'SELECT * FROM "{name}"').to_arrow_table())
             df = df.drop([c for c in df.columns if c in VOLATILE])
             df = df.sort(df.columns, nulls_last=True)
             df.write_parquet(out / f"{name}.parquet")
@@ -105,6 +105,9 @@ def diff(args) -> int:
     before, after = Path(args.before) / "tables", Path(args.after) / "tables"
     differences = 0
     for corpus in sorted(p.name for p in before.iterdir()):
+        if not (after / corpus).exists():
+            print(f"{corpus:15} not in {args.after}: skipped")
+            continue
         for path in sorted((before / corpus).glob("*.parquet")):
             other = after / corpus / path.name
             a = pl.read_parquet(path)
