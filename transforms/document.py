@@ -55,25 +55,34 @@ def block_id_for(doc_id: str, position: int) -> str:
 
 @dataclass
 class ParsedBlock:
-    """A block the model parsed: `doc` is the spaCy Doc of `raw_text[char_start:char_end]`."""
+    """A block the model parsed: `doc` is the spaCy Doc of the block's text as the model read it
+    (line breaks as spaces); `offsets[i]` is the block-relative raw offset of that text's i-th
+    character (None when the two are the same text)."""
 
     block_id: str
     kind: str
     char_start: int
     char_end: int
     doc: object
+    offsets: list[int] | None = None
+
+    def raw(self, i: int) -> int:
+        """Raw-text offset of character `i` of the parsed text (`i` may be its length)."""
+        return self.char_start + (self.offsets[i] if self.offsets is not None else i)
 
     def start_of(self, token) -> int:
         """Raw-text offset of a token's first character."""
-        return self.char_start + token.idx
+        return self.raw(token.idx)
 
     def end_of(self, token) -> int:
         """Raw-text offset just past a token."""
-        return self.char_start + token.idx + len(token)
+        return self.raw(token.idx + len(token) - 1) + 1 if len(token) else self.start_of(token)
 
     def span_of(self, span) -> tuple[int, int]:
         """Raw-text (start, end) of a spaCy Span of this block."""
-        return self.char_start + span.start_char, self.char_start + span.end_char
+        if span.end_char <= span.start_char:
+            return self.raw(span.start_char), self.raw(span.start_char)
+        return self.raw(span.start_char), self.raw(span.end_char - 1) + 1
 
     def contains(self, offset: int) -> bool:
         return self.char_start <= offset < self.char_end

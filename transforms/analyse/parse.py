@@ -23,6 +23,7 @@ from transforms.document import (
     block_id_for,
 )
 from transforms.names import entity_id_for
+from transforms.segment.layout import parse_text
 
 
 def parse_documents(
@@ -46,13 +47,14 @@ def parse_documents(
         [b for b in a.blocks if b.kind in schema.ANALYSED_KINDS] if a.doc_id in english else []
         for a in segmented
     ]
-    spacy_docs = _parse_blocks(nlp, (b.text for to_parse in parsed_blocks for b in to_parse), batch_size)
-    for a, to_parse in zip(segmented, parsed_blocks):
-        for b, spacy_doc in zip(to_parse, spacy_docs):
+    # The model reads a paragraph's line breaks as spaces; offsets map its text back to the raw text.
+    read_as = [[parse_text(b.text) for b in to_parse] for to_parse in parsed_blocks]
+    spacy_docs = _parse_blocks(nlp, (text for texts in read_as for text, _ in texts), batch_size)
+    for a, to_parse, texts in zip(segmented, parsed_blocks, read_as):
+        for b, (_, offsets), spacy_doc in zip(to_parse, texts, spacy_docs):
             target = a.captions if b.kind == "caption" else a.article
-            target.append(
-                ParsedBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end, spacy_doc)
-            )
+            target.append(ParsedBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end,
+                                      spacy_doc, offsets))
         _add_sentences_and_mentions(a)
         yield a
 
@@ -113,7 +115,6 @@ def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
     for block in sorted(a.article + a.captions, key=lambda b: b.char_start):
         # Texts are sliced from the raw text (Span.text would rebuild them token by token), and
         # each entity is placed in its sentence by position (Span.ents scans all the Doc's ents).
-        text = a.raw_text[block.char_start:block.char_end]
         sents = list(block.doc.sents)
         sent_starts = [s.start for s in sents]
         ents_of: dict[int, list] = defaultdict(list)
@@ -122,17 +123,18 @@ def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
             if k >= 0 and ent.end <= sents[k].end:  # Span.ents: entities inside the sentence
                 ents_of[k].append(ent)
         for i, sent in enumerate(sents):
-            sent_text = text[sent.start_char:sent.end_char]
+            start, end = block.span_of(sent)
+            sent_text = a.raw_text[start:end]
             stripped = sent_text.strip()
             if not stripped:
                 continue
-            start = block.char_start + sent.start_char + (len(sent_text) - len(sent_text.lstrip()))
+            start += len(sent_text) - len(sent_text.lstrip())
             sentence = Sentence(f"{block.block_id}-s{i:03d}", block.block_id, start, start + len(stripped))
             a.sentences.append(sentence)
             for ent in ents_of[i]:
                 if ent.label_ not in schema.ENTITY_LABELS:
                     continue
-                span = clean_span(a.raw_text, block.char_start + ent.start_char, block.char_start + ent.end_char)
+                span = clean_span(a.raw_text, *block.span_of(ent))
                 if span:
                     raw.append(RawMention(*span, a.raw_text[span[0]:span[1]], ent.label_, sentence.sentence_id))
     for i, m in enumerate(link_mentions(a.raw_text, raw)):

@@ -1,7 +1,8 @@
-"""Split scraped plain news text into line blocks and type each block.
+"""Split scraped plain news text into paragraph blocks and type each block.
 
-A block is one non-blank line (stripped), so `raw_text[b.char_start:b.char_end] == b.text` always
-holds and nothing is dropped. Each block gets one of `schema.BLOCK_KINDS` plus the short name of
+A block is one paragraph (`transforms.segment.layout` reads hard-wrapped, indented and
+sentence-per-line layouts; otherwise a paragraph is a non-blank line), stripped, so
+`raw_text[b.char_start:b.char_end] == b.text` always holds and nothing is dropped. Each block gets one of `schema.BLOCK_KINDS` plus the short name of
 the rule that decided it (`reason`), so a wrong call can be traced to its rule.
 
 The typing uses signals that hold for news text in general, in this order:
@@ -38,6 +39,7 @@ from typing import Iterable
 from transforms.document import Block
 from transforms.lexicon import words
 from transforms.schema import BLOCK_KINDS
+from transforms.segment.layout import paragraph_spans
 from transforms.segment.patterns import (
     CAPTION_RES,
     CAPTION_SHORT_RES,
@@ -60,8 +62,6 @@ from transforms.segment.patterns import (
 __all__ = ["Block", "block_key", "recurring_block_keys", "segment_blocks"]
 
 
-# Line breaks: \n, \r\n, \r and the other separators str.splitlines() knows.
-_LINE_RE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 # Features are computed on at most this many characters of a block: keeps a 50 MB line linear.
 _FEATURE_CHARS = 20_000
 
@@ -90,20 +90,6 @@ def block_key(text: str) -> str:
     return " ".join(t.split())
 
 
-def _line_spans(raw_text: str) -> list[tuple[int, int]]:
-    """(start, end) of every non-blank line, stripped of surrounding whitespace."""
-    spans = []
-    for m in _LINE_RE.finditer(raw_text):
-        s, e = m.span()
-        seg = m.group()
-        left = len(seg) - len(seg.lstrip())
-        if left == len(seg):
-            continue
-        right = len(seg) - len(seg.rstrip())
-        spans.append((s + left, e - right))
-    return spans
-
-
 def recurring_block_keys(documents: Iterable[str], *, min_documents: int = 3) -> frozenset[str]:
     """Keys of blocks found in at least `min_documents` distinct documents of a run.
 
@@ -116,7 +102,7 @@ def recurring_block_keys(documents: Iterable[str], *, min_documents: int = 3) ->
         if not isinstance(raw, str) or raw in seen_docs:  # identical texts count once
             continue
         seen_docs.add(raw)
-        keys = {block_key(raw[s:e]) for s, e in _line_spans(raw)}
+        keys = {block_key(raw[s:e]) for s, e in paragraph_spans(raw)}
         keys.discard("")
         counts.update(keys)
     return frozenset(k for k, n in counts.items() if n >= max(1, min_documents))
@@ -385,7 +371,7 @@ def segment_blocks(raw_text: str, *, recurring: frozenset[str] = frozenset(),
     """
     if not isinstance(raw_text, str) or not raw_text:
         return []
-    spans = _line_spans(raw_text)
+    spans = paragraph_spans(raw_text)
     try:
         texts = [raw_text[s:e] for s, e in spans]
         main = _main_flags(texts, main_text) if isinstance(main_text, str) else None
