@@ -123,9 +123,9 @@ class AnalysedDocument:
     blocks: list[Block]
     #: Parsed article blocks (title, subtitle, body), in order: quotes come only from these.
     article: list[ParsedBlock] = field(default_factory=list)
-    #: Photo captions: editorial text naming who and what is pictured. Parsed for sentences and
-    #: entities, never for quotes.
-    captions: list[ParsedBlock] = field(default_factory=list)
+    #: Datelines, bylines, tables and photo captions (schema.NAMING_KINDS): parsed for sentences
+    #: and entities, never for quotes.
+    naming: list[ParsedBlock] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
 

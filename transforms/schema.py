@@ -14,12 +14,15 @@ from dataclasses import dataclass
 import polars as pl
 import pyarrow as pa
 
-BLOCK_KINDS = ("title", "subtitle", "body", "caption", "credit", "boilerplate", "comment")
+BLOCK_KINDS = ("title", "subtitle", "body", "dateline", "byline", "table", "caption", "credit", "boilerplate",
+               "comment")
 #: Block kinds that are article text: quotes come only from these.
 ARTICLE_KINDS = ("title", "subtitle", "body")
-#: Block kinds the model parses into sentences and entity mentions: article text plus photo
-#: captions, which name the people and things pictured (comments and boilerplate never).
-ANALYSED_KINDS = (*ARTICLE_KINDS, "caption")
+#: Parts of an article that name people, places and organisations without being its prose:
+#: datelines ("LONDON 1996-08-30"), bylines, results and statistics tables, photo captions.
+NAMING_KINDS = ("dateline", "byline", "table", "caption")
+#: Block kinds the model parses into sentences and entity mentions (comments and boilerplate never).
+ANALYSED_KINDS = (*ARTICLE_KINDS, *NAMING_KINDS)
 DOCUMENT_FORMATS = ("text", "html", "json", "jsonl", "warc")
 ENTITY_LABELS = (
     "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",

@@ -7,8 +7,10 @@ in `transforms.resolve`; both compare the transliteration-aware keys of `transfo
 from __future__ import annotations
 
 import re
+from bisect import bisect_right, insort
 from dataclasses import dataclass, replace
 
+from transforms.lexicon import words
 from transforms.names import (
     HONORIFICS,
     could_be_personal_name,
@@ -21,6 +23,7 @@ from transforms.names import (
 )
 from transforms.union_find import UnionFind
 
+_SPACED_DASH = re.compile(r"\s[-–—―]+\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 # Labels that spaCy's small model gives bare surnames (and Arabic-style names) by mistake.
 _SURNAME_CONFUSIONS = frozenset({"ORG", "GPE", "NORP", "PRODUCT", "LOC", "FAC", "WORK_OF_ART"})
@@ -82,8 +85,15 @@ class LinkedMention:
 
 def clean_span(raw_text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim honorifics, a lowercase 'the', possessives, quotes and punctuation off a mention span;
-    extend it over a trailing Arabic-article word the model cut off ('al-Bayt ash-Sharqi')."""
+    cut it after a spaced dash (no name holds one: "ATHLETICS - JANE DOE" is a headline's topic
+    and a name); extend it over a trailing Arabic-article word the model cut off ('al-Bayt ash-Sharqi')."""
     text = raw_text[start:end]
+    dash = None
+    for dash in _SPACED_DASH.finditer(text):
+        pass
+    if dash is not None and dash.end() < len(text):
+        start += dash.end()
+        text = text[dash.end():]
     while True:
         m = re.match(r"([A-Za-z]+)\.?\s+", text)
         if m and m.group(1).lower() in HONORIFICS and len(text) > m.end() and text[m.end()].isupper():
@@ -180,6 +190,60 @@ def _trim_plural(m: RawMention) -> RawMention:
 # ---------------------------------------------------------------------------------------------
 # In-document linking
 # ---------------------------------------------------------------------------------------------
+
+# Labels whose names recur in an article under the same spelling.
+_PROPAGATED_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+_FUNCTION_WORDS = words("prose_stopwords")
+
+
+def propagate_names(raw_text: str, mentions: list[RawMention],
+                    sentences: list[tuple[int, int, str]]) -> list[RawMention]:
+    """Mentions the model missed of names it found elsewhere in the same article.
+
+    One name, one sense per article: where the article names "Jane Doe" (or tags "Doe"), a later
+    "Doe" the model left untagged (often at a sentence start, or in a table row) is the same
+    person. A form is propagated only when the article never writes it lowercase, it is not a
+    function word, and the occurrence is not part of a longer capitalised name. `sentences` are
+    (start, end, sentence_id) of the analysed sentences; returns the added mentions.
+    """
+    forms: dict[str, str] = {}
+    for m in mentions:
+        if m.label not in _PROPAGATED_LABELS:
+            continue
+        forms.setdefault(m.text, m.label)
+        if m.label == "PERSON" and len(m.text.split()) > 1:
+            forms.setdefault(m.text.split()[-1], "PERSON")
+    covered = sorted((m.char_start, m.char_end) for m in mentions)
+    starts = [s for s, _, _ in sentences]
+    added: list[RawMention] = []
+    for form, label in forms.items():
+        if len(form) < 3 or not form[0].isupper() or form.casefold() in _FUNCTION_WORDS \
+                or re.search(rf"\b{re.escape(form.lower())}\b", raw_text):
+            continue
+        for hit in re.finditer(rf"(?<![\w'’-]){re.escape(form)}(?![\w-]|['’]\w\w)", raw_text):
+            s, e = hit.span()
+            k = bisect_right(starts, s) - 1
+            if k < 0 or e > sentences[k][1] or _overlaps(covered, s, e) or _in_longer_name(raw_text, s, e):
+                continue
+            added.append(RawMention(s, e, form, label, sentences[k][2]))
+            insort(covered, (s, e))
+    return added
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    k = bisect_right(spans, (start, float("inf")))
+    return (k > 0 and spans[k - 1][1] > start) or (k < len(spans) and spans[k][0] < end)
+
+
+def _in_longer_name(raw_text: str, start: int, end: int) -> bool:
+    """A capitalised word right before or after: "Doe" in "Doe Street" or "Lake Doe"."""
+    before = re.search(r"([^\W\d_][\w'’.-]*)[ \t]+$", raw_text[max(0, start - 40):start])
+    after = re.match(r"[ \t]+([^\W\d_][\w'’-]*)", raw_text[end:end + 40])
+    capital_before = before is not None and before.group(1)[0].isupper() \
+        and before.group(1).casefold().strip(".") not in _FUNCTION_WORDS | HONORIFICS
+    capital_after = after is not None and after.group(1)[0].isupper()
+    return capital_before or capital_after
+
 
 def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMention]:
     """Point short forms at the fullest name the article gives for the same entity.

@@ -12,7 +12,18 @@ from collections import defaultdict
 from typing import Iterable, Iterator
 
 from transforms import schema
-from transforms.analyse.entities import RawMention, clean_span, link_mentions
+from transforms.analyse.casing import (
+    CaseUsage,
+    is_shouted,
+    is_title_case,
+    sentence_case,
+)
+from transforms.analyse.entities import (
+    RawMention,
+    clean_span,
+    link_mentions,
+    propagate_names,
+)
 from transforms.document import (
     AnalysedDocument,
     Block,
@@ -47,16 +58,27 @@ def parse_documents(
         [b for b in a.blocks if b.kind in schema.ANALYSED_KINDS] if a.doc_id in english else []
         for a in segmented
     ]
-    # The model reads a paragraph's line breaks as spaces; offsets map its text back to the raw text.
-    read_as = [[parse_text(b.text) for b in to_parse] for to_parse in parsed_blocks]
+    read_as = [_texts_to_parse(to_parse) for to_parse in parsed_blocks]
     spacy_docs = _parse_blocks(nlp, (text for texts in read_as for text, _ in texts), batch_size)
     for a, to_parse, texts in zip(segmented, parsed_blocks, read_as):
         for b, (_, offsets), spacy_doc in zip(to_parse, texts, spacy_docs):
-            target = a.captions if b.kind == "caption" else a.article
+            target = a.article if b.kind in schema.ARTICLE_KINDS else a.naming
             target.append(ParsedBlock(block_id_for(a.doc_id, b.position), b.kind, b.char_start, b.char_end,
                                       spacy_doc, offsets))
         _add_sentences_and_mentions(a)
         yield a
+
+
+def _texts_to_parse(blocks: list[Block]) -> list[tuple[str, list[int] | None]]:
+    """What the model reads of each block, with offsets back into the block: line breaks as
+    spaces (`segment.layout.parse_text`), and ALL-CAPS or Title-Case blocks in the casing the
+    document's prose gives their words (`casing.sentence_case`)."""
+    usage = CaseUsage(b.text for b in blocks if not (is_shouted(b.text) or is_title_case(b.text)))
+    out = []
+    for b in blocks:
+        text, offsets = parse_text(b.text)
+        out.append((sentence_case(text, usage), offsets))
+    return out
 
 
 #: Blocks longer than this are parsed in pieces: spaCy refuses texts over `nlp.max_length` and its
@@ -112,7 +134,7 @@ def _parse_blocks(nlp, texts: Iterable[str], batch_size: int) -> Iterator:
 
 def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
     raw: list[RawMention] = []
-    for block in sorted(a.article + a.captions, key=lambda b: b.char_start):
+    for block in sorted(a.article + a.naming, key=lambda b: b.char_start):
         # Texts are sliced from the raw text (Span.text would rebuild them token by token), and
         # each entity is placed in its sentence by position (Span.ents scans all the Doc's ents).
         sents = list(block.doc.sents)
@@ -137,6 +159,8 @@ def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
                 span = clean_span(a.raw_text, *block.span_of(ent))
                 if span:
                     raw.append(RawMention(*span, a.raw_text[span[0]:span[1]], ent.label_, sentence.sentence_id))
+    raw += propagate_names(a.raw_text, raw, [(s.char_start, s.char_end, s.sentence_id) for s in a.sentences])
+    raw.sort(key=lambda m: (m.char_start, m.char_end))
     for i, m in enumerate(link_mentions(a.raw_text, raw)):
         a.mentions.append(Mention(
             mention_id=f"{m.sentence_id}-m{i:03d}", sentence_id=m.sentence_id, char_start=m.char_start,

@@ -41,6 +41,7 @@ from transforms.lexicon import words
 from transforms.schema import BLOCK_KINDS
 from transforms.segment.layout import paragraph_spans
 from transforms.segment.patterns import (
+    BYLINE_RE,
     CAPTION_RES,
     CAPTION_SHORT_RES,
     COMMENT_EVIDENCE_RE,
@@ -49,6 +50,7 @@ from transforms.segment.patterns import (
     CREDIT_PART_RE,
     CREDIT_RES,
     DATE_RE,
+    DATELINE_RE,
     HANDLE_RE,
     LEDE_RE,
     PRICE_RE,
@@ -68,6 +70,16 @@ _FEATURE_CHARS = 20_000
 # jusText's idea: prose has many function words, menus and lists have few.
 _STOPWORDS = words("prose_stopwords")
 
+#: Consecutive data rows that make a table.
+MIN_TABLE_ROWS = 2
+#: Reasons that only site furniture gets: a text with any of them is a web page's text.
+_SITE_FURNITURE = frozenset({"ui_text", "share_bar", "cookie_notice", "appeal", "translation_banner"})
+#: ... and so is a text with more than this share of short, unpunctuated lines (menus).
+MAX_MENU_SHARE = 0.2
+#: A table belongs to the article when at most this many lines lie between it and the body.
+MAX_TABLE_GAP = 2
+_DIGIT_RE = re.compile(r"\d")
+_CAPITALISED_RE = re.compile(r"\b[^\W\d_a-z][^\W\d_]+")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _TERMINAL_RE = re.compile(r"[.!?…][\"'”’»)\]]*$|[.!?][\"'”’»)\]]*\s*\(?[\w ,./-]{0,40}\)?$")
 
@@ -218,6 +230,10 @@ def _pattern_kind(f: _Feat) -> tuple[str, str] | None:
     if f.words <= 40 and _match_any(CREDIT_RES, t):
         # "Photo by X/Getty" alone is a credit; a description ending in a credit is a caption.
         return "credit", "credit_line"
+    if short and DATELINE_RE.match(t):
+        return "dateline", "dateline"
+    if short and BYLINE_RE.match(t):
+        return "byline", "byline"
     if f.words <= 200 and COOKIE_RE.search(t):
         return "boilerplate", "cookie_notice"
     if (f.words <= 80 and _match_any(CAPTION_RES, t)) or (f.words <= 10 and f.stop_density < 0.25
@@ -232,7 +248,7 @@ def _pattern_kind(f: _Feat) -> tuple[str, str] | None:
         if sum(w in SHARE_BAR_WORDS for w in ws) * 2 >= len(ws):
             return "boilerplate", "share_bar"
     if short and DATE_RE.match(t):
-        return "boilerplate", "dateline"
+        return "boilerplate", "date_stamp"
     if is_appeal(f, t):
         return "boilerplate", "appeal"
     return None
@@ -331,6 +347,8 @@ def _block_score(f: _Feat, fixed_kind: str | None) -> float:
         return -2.0
     if fixed_kind in ("caption", "credit"):
         return -0.3
+    if fixed_kind in ("dateline", "byline", "table"):
+        return 0.0          # inside an article as often as not: neither extends nor cuts the body
     size = min(f.chars, 1500) / 100.0
     if f.prose == "good":
         return max(size, 1.0)
@@ -436,18 +454,31 @@ def _classify(texts: list[str], recurring: frozenset[str], main: list[bool] | No
         out[title] = ("title", "first_heading")
         start = title + 1
         for i in range(n):
-            if i != title and fixed[i] is None and _similar(feats[i].key, feats[title].key):
+            # (a sentence of the article that retells its headline is not a repeat of it)
+            if i != title and fixed[i] is None and _similar(feats[i].key, feats[title].key) \
+                    and not (feats[i].terminal and feats[i].words > feats[title].words + 3):
                 fixed[i] = ("boilerplate", "repeated_title")
     # 2. Section switches at the end: reader comments, then a donation appeal.
     end = _end_sections(feats, fixed, out, start)
-    # 3. / 5. Body region: the extractor's main text when given, else the maximum-scoring
-    # contiguous run between the title and the end sections.
+    # 3. / 5. Body region: the extractor's main text when given; all of it in article copy
+    # (text with no site furniture: wire copy, archives); else the maximum-scoring contiguous
+    # run between the title and the end sections.
+    tables = _table_runs(feats, fixed, start, end)
+    copy = main is None and end == n and _article_copy(feats, fixed)
     if main is not None:
         inside = [i for i in range(start, end) if main[i] and fixed[i] is None]
         a, b = (inside[0], inside[-1] + 1) if inside else (start, start)
+    elif copy:
+        a, b = start, end
     else:
         scores = [_block_score(f, fixed[i][0] if fixed[i] else None) for i, f in enumerate(feats)]
         a, b = _max_region(scores, start, end)
+    # 3a. Tables (results, standings, prices: runs of rows of names and figures) of article copy,
+    # and tables that the body region ends at or starts after; elsewhere rows inside the body stay body.
+    for run in tables:
+        if copy or (a < b and (b <= run[0] <= b + MAX_TABLE_GAP or a - MAX_TABLE_GAP <= run[-1] + 1 <= a)):
+            for i in run:
+                fixed[i] = ("table", "data_rows")
     # 4. Position, continued: a standfirst right after the title.
     if title is not None:
         j = _standfirst(feats, fixed, out, start, end, a)
@@ -475,6 +506,51 @@ def _fixed_kinds(feats: list[_Feat], recurring: frozenset[str]) -> list[Kind | N
                     continue
                 fixed[i] = ("boilerplate", "recurring_across_documents")
     return fixed
+
+
+def _is_data_row(f: _Feat) -> bool:
+    """A line of names and figures rather than prose: "2. Jane Doe ( Kenya ) 12.71"."""
+    return f.prose in ("short", "bad") and f.words <= 40 and bool(_DIGIT_RE.search(f.text)) \
+        and bool(_CAPITALISED_RE.search(f.text))
+
+
+def _is_row_label(f: _Feat) -> bool:
+    """A short heading between data rows: "Women's 100 metres", "Scorers :"."""
+    return f.prose in ("short", "bad") and 0 < f.words <= 6
+
+
+def _table_runs(feats: list[_Feat], fixed: list[Kind | None], start: int, end: int) -> list[list[int]]:
+    """Runs of at least MIN_TABLE_ROWS data rows between the title and the end sections (short
+    labels between rows belong to the table)."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    data = 0
+    for i in range(start, end + 1):
+        f = feats[i] if i < end else None
+        if f is not None and fixed[i] is None and (_is_data_row(f) or (run and _is_row_label(f))):
+            run.append(i)
+            data += _is_data_row(f)
+            continue
+        while run and not _is_data_row(feats[run[-1]]):
+            run.pop()  # a label after the last row heads whatever follows
+        if data >= MIN_TABLE_ROWS:
+            runs.append(run)
+        run, data = [], 0
+    return runs
+
+
+def _article_copy(feats: list[_Feat], fixed: list[Kind | None]) -> bool:
+    """Text with no site furniture (menus, share bars, UI, cookie and appeal text), or wire copy
+    opening with a dateline: everything after the title is the article's."""
+    if any(k is not None and k[1] in _SITE_FURNITURE for k in fixed):
+        return False
+    if any(k is not None and k[0] == "dateline" for k in fixed[:3]):
+        return True  # wire copy opens with its dateline
+    # Menus come in runs of short, unpunctuated lines without figures (a table's labels do not).
+    short = [f.words <= 4 and not f.terminal and not _DIGIT_RE.search(f.text) for f in feats]
+    menu_like = sum(1 for i in range(len(feats)) if short[i] and (
+        all(short[i - 2:i + 1]) and i >= 2 or all(short[i - 1:i + 2]) and i >= 1 or all(short[i:i + 3])))
+    return menu_like <= MAX_MENU_SHARE * len(feats)
 
 
 def _find_title(feats: list[_Feat], fixed: list[Kind | None], title_hint: str | None) -> int | None:

@@ -125,3 +125,22 @@ COMMENT_EVIDENCE_RE = re.compile(
     _I)
 TIMESTAMP_RE = re.compile(r"\bago$|^\d+\s*[a-z]{1,4}\b|\d:\d\d", _I)   # "7H ago", "3 min", "10:42"
 HANDLE_RE = re.compile(r"^@?[\w.'’-]{2,25}(?: [\w.'’-]{1,25}){0,2}$")
+
+# A dateline on its own line: a place in capitals (or any place followed by a date), optionally a
+# region, an agency in brackets and a date: "LONDON 1996-08-30", "WASHINGTON (Reuters) -",
+# "Paris, France, March 3, 2021 -".
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (rf"(?:\d{{4}}-\d\d-\d\d|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+         rf"|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?))")
+_NOT_PLACE = r"(?!(?i:(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|updated|published|posted)[a-z]*\b))"
+_PLACE_CAPS = rf"{_NOT_PLACE}[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){{0,3}}"
+_PLACE = rf"{_NOT_PLACE}[A-Z][\w.'’-]+(?:[ -][A-Z][\w.'’-]+){{0,3}}"
+_REGION = r"(?:\s*,\s*[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})?"
+_AGENCY_TAG = r"(?:\(\s*[A-Z][\w.&'’ -]{1,30}\)\s*)"
+DATELINE_RE = re.compile(
+    rf"^(?:{_PLACE_CAPS}{_REGION}\s*(?:{_AGENCY_TAG}|,?\s*(?i:{_DATE}))"
+    rf"|{_PLACE}{_REGION}\s*,\s+(?i:{_DATE})\s*{_AGENCY_TAG}?)\s*[-–—:]*\s*$"
+)
+# A byline: "By Jane Doe", "BY JANE DOE AND JOHN ROE, Associated Press", "By Jane Doe | Reuters".
+_NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+BYLINE_RE = re.compile(rf"^by\s+(?-i:{_NAME})(?:\s*(?:,|and|&)\s*(?-i:{_NAME}))*(?:\s*[,|/–—-]\s*[\w.&'’ ]{{2,50}})?$", _I)
