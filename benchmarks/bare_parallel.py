@@ -22,16 +22,16 @@ from benchmarks.pipeline_bench import PIPE_BATCH_SIZE  # noqa: E402
 
 
 def block_texts(inputs: str, limit: int | None) -> list[str]:
+    from flows.inputs import discover, read_files
+    from flows.ledger import Ledger
     from flows.settings import Settings
-    from flows.sources import discover, read_files
     from transforms import schema
+    from transforms.analyse.parse import MAX_PARSE_CHARS, split_for_parse
     from transforms.segment import recurring_block_keys, segment_blocks
-    from transforms.nlp import MAX_PARSE_CHARS, split_for_parse
 
     settings = Settings.from_env()
     paths, _ = discover([inputs])
-    docs = read_files(paths[:limit], known_doc_ids=set(), max_file_bytes=settings.max_file_bytes,
-                      run_id="bench").documents
+    docs = read_files(paths[:limit], Ledger("bench"), known_doc_ids=set(), max_file_bytes=settings.max_file_bytes)
     recurring = recurring_block_keys((d.raw_text for d in docs), min_documents=settings.min_recurring_documents)
     texts = [b.text for d in docs if (d.language or "en") == "en"
              for b in segment_blocks(d.raw_text, recurring=recurring, main_text=d.main_text, title=d.title)
@@ -40,8 +40,8 @@ def block_texts(inputs: str, limit: int | None) -> list[str]:
 
 
 def parse(texts: list[str], ready, start, out) -> None:
+    from flows.runtime.workers import load_model
     from flows.settings import Settings
-    from flows.workers import load_model
 
     nlp = load_model(Settings.from_env().spacy_model)
     ready.wait()  # every process has its model: start together

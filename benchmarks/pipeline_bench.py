@@ -6,13 +6,13 @@ What it measures, on a corpus of JSON Lines articles ({"doc_id", "category", "te
 1. words/s of the whole `newsflow run DIR --warehouse WH --workers 1`, from process start to
    exit, into a fresh warehouse (words = whitespace tokens of all input texts);
 2. words/s of bare spaCy `nlp.pipe` in a fresh single process, with the model loaded exactly as
-   the pipeline loads it (`flows.workers.load_model`: the package plus our entity rules, same
+   the pipeline loads it (`flows.runtime.workers.load_model`: the package plus our entity rules, same
    enabled components) and the pipeline's `nlp.pipe` batch size (64). Only the `nlp.pipe` loop is
    timed (model load, reading and block typing are reported apart). Input (`--bare-input`):
      blocks (default): exactly the texts the pipeline hands to `nlp.pipe` - the files read with
-       `flows.sources.read_files`, typed with `transforms.segment.segment_blocks` (recurring keys
+       `flows.inputs.read_files`, typed with `transforms.segment.segment_blocks` (recurring keys
        over the whole corpus, as the flow computes them), the title/subtitle/body/caption blocks
-       of English documents, cut with `transforms.nlp.split_for_parse`. This is the fair ceiling:
+       of English documents, cut with `transforms.analyse.parse.split_for_parse`. This is the fair ceiling:
        the same spaCy work, nothing else. (Boilerplate, credits and comments are not parsed by
        the pipeline either, so parsing whole texts would charge the pipeline for work it skips.)
      texts: each document's whole raw text as one spaCy doc (for reference: longer docs, fewer
@@ -64,7 +64,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "bbc_news.jsonl"
-PIPE_BATCH_SIZE = 64  # transforms.nlp.analyse_batch's default, which the flow uses
+PIPE_BATCH_SIZE = 64  # transforms.analyse.parse.parse_documents' default, which the flow uses
 GB = 1024 ** 3
 
 
@@ -324,12 +324,13 @@ def bare_child(inputs: str, mode: str, out: str) -> None:
     import resource
 
     sys.path.insert(0, str(ROOT))
-    from flows.workers import load_model
+    from flows.inputs import discover, read_files
+    from flows.ledger import Ledger
+    from flows.runtime.workers import load_model
     from flows.settings import Settings
-    from flows.sources import discover, read_files
     from transforms import schema
+    from transforms.analyse.parse import MAX_PARSE_CHARS, split_for_parse
     from transforms.segment import recurring_block_keys, segment_blocks
-    from transforms.nlp import MAX_PARSE_CHARS, split_for_parse
 
     settings = Settings.from_env()
     t = time.perf_counter()
@@ -338,8 +339,7 @@ def bare_child(inputs: str, mode: str, out: str) -> None:
 
     t = time.perf_counter()
     paths, _ = discover([inputs])
-    read = read_files(paths, known_doc_ids=set(), max_file_bytes=settings.max_file_bytes, run_id="bench")
-    docs = read.documents
+    docs = read_files(paths, Ledger("bench"), known_doc_ids=set(), max_file_bytes=settings.max_file_bytes)
     limit = min(MAX_PARSE_CHARS, nlp.max_length)
     if mode == "blocks":
         recurring = recurring_block_keys((d.raw_text for d in docs), min_documents=settings.min_recurring_documents)

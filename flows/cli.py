@@ -76,25 +76,20 @@ def _date(text: str) -> datetime:
 
 
 def _run(args) -> int:
-    from flows.settings import Settings, run_versions
-
-    settings = Settings.from_env().with_overrides(spacy_model=args.spacy_model)
+    inventory = None
     if not (args.full_refresh or args.reprocess_outdated):
-        from flows.manifest import record_if_nothing_new
-
-        summary = record_if_nothing_new(args.inputs, Path(args.warehouse), since=args.since,
-                                        versions=run_versions(settings), max_file_bytes=settings.max_file_bytes)
+        inventory, summary = _nothing_new(args)
         if summary is not None:
             _print_summary(summary)
             return 0
     quiet_prefect_defaults()
-    from flows.api_server import start_early, wait_until_healthy
+    from flows.runtime.api_server import start_early, wait_until_healthy
 
     server = start_early()  # boots while the pipeline is imported
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.pipeline import PipelineFailed, news_pipeline
-    from flows.runners import build_task_runner
+    from flows.runtime.runners import build_task_runner
 
     try:
         runner = build_task_runner(workers=args.workers, dask_address=args.dask_address)
@@ -104,7 +99,7 @@ def _run(args) -> int:
             summary = news_pipeline.with_options(task_runner=runner)(
                 inputs=args.inputs, warehouse=args.warehouse, full_refresh=args.full_refresh,
                 since=args.since, reprocess_outdated=args.reprocess_outdated,
-                spacy_model=args.spacy_model, batch_size=args.batch_size,
+                spacy_model=args.spacy_model, batch_size=args.batch_size, inventory=inventory,
             )
     except PipelineFailed as exc:
         _print_summary(exc.summary)
@@ -115,6 +110,25 @@ def _run(args) -> int:
         return 2
     _print_summary(summary)
     return 0
+
+
+def _nothing_new(args):
+    """(the inputs' inventory, the summary of a run that found nothing new, or None).
+
+    The inventory (inputs found and hashed) is taken once: here, and handed to the flow when there
+    is something new. Without a warehouse there is nothing to compare with: (None, None).
+    """
+    from flows.layout import database_path
+
+    if not database_path(args.warehouse).exists():
+        return None, None
+    from flows.inputs import take_inventory
+    from flows.manifest import record_if_nothing_new
+    from flows.settings import Settings, run_versions
+
+    settings = Settings.from_env().with_overrides(spacy_model=args.spacy_model)
+    inventory = take_inventory(args.inputs, args.since, settings.max_file_bytes)
+    return inventory, record_if_nothing_new(inventory, Path(args.warehouse), versions=run_versions(settings))
 
 
 def _print_summary(summary: dict) -> None:
@@ -153,10 +167,11 @@ def _sql(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from flows.layout import database_path
     from warehouse.store import WarehouseBusy, query
 
     try:
-        columns, rows = query(Path(args.warehouse) / "newsflow.duckdb", args.query)
+        columns, rows = query(database_path(args.warehouse), args.query)
     except (duckdb.Error, FileNotFoundError, WarehouseBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -20,8 +20,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 @pytest.fixture(scope="session")
 def nlp():
     """The production pipeline: the model package plus the entity rules, loaded as the workers load it."""
+    from flows.runtime.workers import load_model
     from flows.settings import Settings
-    from flows.workers import load_model
 
     return load_model(Settings().spacy_model)
 
@@ -71,3 +71,16 @@ def source_document(text: str, name: str = "doc.txt"):
         doc_id=doc_id_for(text), source_path=name, format="text", encoding="utf-8", raw_text=text,
         content_sha256=content_sha256(text.encode()), ingested_at=datetime.now(timezone.utc),
     )
+
+
+def read_with_ledger(paths, *, run_id: str = "r", **kwargs):
+    """`flows.inputs.read_files` into a fresh ledger: the documents and the ledger's rows."""
+    from types import SimpleNamespace
+
+    from flows.inputs import read_files
+    from flows.ledger import Ledger
+
+    ledger = Ledger(run_id)
+    documents = read_files(paths, ledger, **kwargs)
+    return SimpleNamespace(documents=documents, input_files=ledger.input_files, rejections=ledger.rejections,
+                           ledger=ledger)

@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from bad_inputs import Case, write_corpus
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, read_with_ledger
 
-from flows.sources import discover, display_path, read_files
+from flows.inputs import discover, display_path
 
 LIMIT = 20_000_000   # the default NEWSFLOW_MAX_FILE_BYTES
 
@@ -184,7 +184,7 @@ def corpus(tmp_path_factory) -> tuple[Path, list[Case]]:
 def test_read_stage_outcomes_match_the_corpus(corpus):
     d, cases = corpus
     files, missing = discover([str(d)])
-    res = read_files(files, known_doc_ids=set(), max_file_bytes=LIMIT, run_id="r")
+    res = read_with_ledger(files, known_doc_ids=set(), max_file_bytes=LIMIT, run_id="r")
     got = {r["source_path"]: r for r in res.input_files}
     got.update({m["source_path"]: dict(outcome="rejected", detail=f"{m['reason']}: {m['detail']}") for m in missing})
     expected = _expected(cases, f"{d}/")
@@ -203,7 +203,7 @@ def test_file_over_the_limit_is_rejected_without_being_opened(corpus, monkeypatc
     monkeypatch.setattr(os, "open", lambda p, *a, **k: (opened.append(str(p)), real_open(p, *a, **k))[1])
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read_bytes({self})"))
     monkeypatch.setattr(Path, "open", lambda self, *a, **k: pytest.fail(f"open({self})"))
-    res = read_files([huge, d / "same_article.txt"], known_doc_ids=set(), max_file_bytes=LIMIT, run_id="r")
+    res = read_with_ledger([huge, d / "same_article.txt"], known_doc_ids=set(), max_file_bytes=LIMIT, run_id="r")
     assert res.rejections == [dict(source_path=str(huge), reason="too_large",
                                    detail=f"{huge.stat().st_size} bytes > limit {LIMIT}", run_id="r")]
     assert str(huge) not in opened and str(d / "same_article.txt") in opened
@@ -218,7 +218,7 @@ def test_files_that_vanish_or_change_kind_after_discovery(tmp_path):
     (tmp_path / "now_a_dir.txt").mkdir()
     (tmp_path / "now_a_fifo.txt").unlink()
     os.mkfifo(tmp_path / "now_a_fifo.txt")
-    res = read_files(files, known_doc_ids=set(), max_file_bytes=LIMIT, run_id="r")
+    res = read_with_ledger(files, known_doc_ids=set(), max_file_bytes=LIMIT, run_id="r")
     got = {Path(r["source_path"]).name: r["detail"] for r in res.input_files}
     assert got == {"gone.txt": "unreadable: FileNotFoundError: No such file or directory",
                    "now_a_dir.txt": "not_a_file: path is a folder",
@@ -242,7 +242,7 @@ def test_html_path_never_touches_the_network(corpus, monkeypatch):
 
     d, _ = corpus
     paths = [d / "external_refs.html", d / "malformed.html", d / "truncated.warc.gz"]
-    res = read_files(paths, known_doc_ids=set(), max_file_bytes=LIMIT, run_id="r")
+    res = read_with_ledger(paths, known_doc_ids=set(), max_file_bytes=LIMIT, run_id="r")
     assert {r["source_path"] for r in res.input_files if r["outcome"] == "published"} >= {str(p) for p in paths}
     for doc in res.documents:
         segment_blocks(doc.raw_text, main_text=doc.main_text, title=doc.title)
@@ -258,10 +258,10 @@ def test_readme_local_server_binds_to_localhost():
 
 
 def test_fingerprint_before_reading_skips_what_the_read_stage_rejects_unread(corpus):
-    """flows.sources.file_fingerprint is for content-hash checks ahead of the read stage."""
+    """flows.inputs.file_fingerprint is for content-hash checks ahead of the read stage."""
     import hashlib
 
-    from flows.sources import file_fingerprint
+    from flows.inputs import file_fingerprint
 
     d, _ = corpus
     assert file_fingerprint(d / "pipe.txt", LIMIT) is None           # would block on open

@@ -47,12 +47,15 @@ def _boom(*args, **kwargs):
 
 @pytest.mark.parametrize("stage", ["read", "resolve", "validate", "publish"])
 def test_an_exception_in_a_stage_leaves_the_warehouse_and_the_next_run_completes(setup, monkeypatch, stage):
+    import flows.stages as stages
+    from warehouse import store
+
     pipeline, wh, db = setup
     before = _state(db)
-    target = {"read": (pipeline, "read_files"), "resolve": (pipeline, "resolve"),
-              "validate": (pipeline, "validate_frames"), "publish": (pipeline.store, "_merge_entities")}[stage]
-    monkeypatch.setattr(pipeline.read_inputs, "retries", 0)
-    monkeypatch.setattr(pipeline.publish, "retries", 0)
+    target = {"read": (stages, "read_files"), "resolve": (stages, "resolve"),
+              "validate": (stages, "validate_frames"), "publish": (store, "_merge_entities")}[stage]
+    monkeypatch.setattr(stages.read_inputs, "retries", 0)
+    monkeypatch.setattr(stages.publish, "retries", 0)
     with monkeypatch.context() as patch:
         patch.setattr(*target, _boom)
         with pytest.raises(Exception, match="injected fault"):
@@ -86,19 +89,19 @@ def test_a_killed_nlp_worker_process_loses_no_document(setup, monkeypatch, tmp_p
     """Every worker process dies receiving its batch; the flow redoes the work in-process."""
     from dataclasses import replace
 
-    from flows.runners import build_task_runner
+    import flows.batches as batches
+    import flows.stages as stages
+    from flows.runtime.runners import build_task_runner
 
     pipeline, wh, db = setup
     KillsWorkers.marker = str(tmp_path / "killed")
-    real = pipeline.read_files
+    real = stages.read_files
 
     def read_poisoned(*args, **kwargs):
-        out = real(*args, **kwargs)
-        out.documents = [replace(d, raw_text=KillsWorkers(d.raw_text)) for d in out.documents]
-        return out
+        return [replace(d, raw_text=KillsWorkers(d.raw_text)) for d in real(*args, **kwargs)]
 
-    monkeypatch.setattr(pipeline, "read_files", read_poisoned)
-    monkeypatch.setattr(pipeline, "MIN_PARALLEL_BATCH", 1)  # several batches even for a few documents
+    monkeypatch.setattr(stages, "read_files", read_poisoned)
+    monkeypatch.setattr(batches, "MIN_PARALLEL_BATCH", 1)  # several batches even for a few documents
     summary = pipeline.news_pipeline.with_options(task_runner=build_task_runner(workers=2))(
         inputs=[str(ROOT / "seeds")], warehouse=str(wh))
     assert (tmp_path / "killed").read_text().strip(), "no worker process was killed"

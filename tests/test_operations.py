@@ -44,7 +44,7 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def single_process_tables(prefect_server, corpus, tmp_path_factory):
     from flows.pipeline import news_pipeline
-    from flows.runners import build_task_runner
+    from flows.runtime.runners import build_task_runner
 
     wh = tmp_path_factory.mktemp("single")
     news_pipeline.with_options(task_runner=build_task_runner(workers=1))(inputs=[str(corpus)], warehouse=str(wh))
@@ -58,7 +58,7 @@ def _assert_same(a: dict, b: dict) -> None:
 
 def test_worker_processes_give_the_same_tables(prefect_server, corpus, tmp_path, single_process_tables):
     from flows.pipeline import news_pipeline
-    from flows.runners import build_task_runner
+    from flows.runtime.runners import build_task_runner
 
     summary = news_pipeline.with_options(task_runner=build_task_runner(workers=2))(
         inputs=[str(corpus)], warehouse=str(tmp_path))
@@ -70,7 +70,7 @@ def test_a_dask_cluster_gives_the_same_tables(prefect_server, corpus, tmp_path, 
     from distributed import LocalCluster
 
     from flows.pipeline import news_pipeline
-    from flows.runners import build_task_runner
+    from flows.runtime.runners import build_task_runner
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         runner = build_task_runner(dask_address=cluster.scheduler_address)
@@ -78,20 +78,47 @@ def test_a_dask_cluster_gives_the_same_tables(prefect_server, corpus, tmp_path, 
     _assert_same(single_process_tables, _tables(tmp_path / "newsflow.duckdb"))
 
 
-def test_a_failing_document_is_rejected_and_the_rest_publish(prefect_server, monkeypatch, tmp_path):
-    import flows.pipeline as pipeline
+def test_a_document_failing_in_a_worker_process_is_rejected_and_the_rest_publish(prefect_server, monkeypatch,
+                                                                                  tmp_path):
+    """Several batches on two worker processes; one document makes its worker's analysis raise.
+
+    The failure is real and happens in the worker: a monkeypatch cannot reach a spawned process,
+    so the input itself is bad. After reading (in the flow's process), one document gets a
+    publication date that is not a date; segmentation (in the flow's process) never looks at it,
+    but building its documents row in the worker raises. The flow then retries that batch document
+    by document in its own process, where the same document fails again and is rejected.
+    """
+    from dataclasses import replace
+
+    import flows.batches as batches
+    import flows.stages as stages
+    from flows.pipeline import news_pipeline
+    from flows.runtime.runners import build_task_runner
+    from flows.runtime.workers import NLPPool
 
     corpus = _corpus(tmp_path / "in", n=6)
     (corpus / "poison.txt").write_text("Headline of a poisoned article\n\nPOISON paragraph with text.\n")
-    real = pipeline.analyse_batch
+    real_read = stages.read_files
 
-    def flaky(documents, *args, **kwargs):
-        if any("POISON" in d.raw_text for d in documents):
-            raise RuntimeError("model crashed on this document")
-        return real(documents, *args, **kwargs)
+    def read_with_a_bad_date(*args, **kwargs):
+        return [replace(d, published_at="not a date") if "POISON" in d.raw_text else d
+                for d in real_read(*args, **kwargs)]
 
-    monkeypatch.setattr(pipeline, "analyse_batch", flaky)
-    summary = pipeline.news_pipeline(inputs=[str(corpus)], warehouse=str(tmp_path / "wh"))
+    worker_futures = []
+    real_submit = NLPPool.submit
+
+    def submit_and_keep(self, *args, **kwargs):
+        worker_futures.append(real_submit(self, *args, **kwargs))
+        return worker_futures[-1]
+
+    monkeypatch.setattr(stages, "read_files", read_with_a_bad_date)
+    monkeypatch.setattr(NLPPool, "submit", submit_and_keep)
+    monkeypatch.setattr(batches, "MIN_PARALLEL_BATCH", 1)  # several batches even for seven documents
+    summary = news_pipeline.with_options(task_runner=build_task_runner(workers=2))(
+        inputs=[str(corpus)], warehouse=str(tmp_path / "wh"))
+
+    failed_in_workers = [f.exception() for f in worker_futures if f.exception() is not None]
+    assert len(worker_futures) > 1 and len(failed_in_workers) == 1, worker_futures
     assert summary["status"] == "published"
     assert summary["counts"]["documents_new"] == 6 and summary["counts"]["documents_rejected"] == 1
     con = duckdb.connect(str(tmp_path / "wh" / "newsflow.duckdb"), read_only=True)
@@ -100,7 +127,7 @@ def test_a_failing_document_is_rejected_and_the_rest_publish(prefect_server, mon
     con.close()
     assert n_docs == 6
     assert [(Path(p).name, r) for p, r, _ in rejected] == [("poison.txt", "analysis_failed")]
-    assert "model crashed" in rejected[0][2]
+    assert type(failed_in_workers[0]).__name__ in rejected[0][2]
 
 
 def test_incremental_runs_since_full_refresh_and_outdated_versions(prefect_server, monkeypatch, tmp_path):

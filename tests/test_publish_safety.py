@@ -43,12 +43,13 @@ def test_a_corrupted_batch_is_blocked_quarantined_and_reported(
     prefect_server, monkeypatch, tmp_path, two_seeds, corruption, table, expectation
 ):
     import flows.pipeline as pipeline
+    import flows.stages as stages
 
     warehouse = tmp_path / "wh"
     pipeline.news_pipeline(inputs=[str(two_seeds)], warehouse=str(warehouse))
     before = _counts(warehouse / "newsflow.duckdb")
 
-    real = pipeline.analyse_batch
+    real = stages.document_tables  # one batch of five documents: analysed in the flow's process
 
     def corrupted(*args, **kwargs):
         tables = real(*args, **kwargs)
@@ -58,7 +59,7 @@ def test_a_corrupted_batch_is_blocked_quarantined_and_reported(
             tables["entity_mentions"] = tables["entity_mentions"].with_columns(pl.lit("missing").alias("sentence_id"))
         return tables
 
-    monkeypatch.setattr(pipeline, "analyse_batch", corrupted)
+    monkeypatch.setattr(stages, "document_tables", corrupted)
     with pytest.raises(pipeline.PipelineFailed) as failure:
         pipeline.news_pipeline(inputs=[str(ROOT / "seeds")], warehouse=str(warehouse))
     message = str(failure.value)

@@ -10,7 +10,7 @@ DOCS = ROOT / "docs"
 REMOVED_MODULES = (
     "transforms/nlp.py", "transforms/quotes.py", "transforms/resolution.py", "transforms/blocks.py",
     "transforms/entities.py", "transforms/batches.py", "transforms/decode.py", "transforms/formats.py",
-    "flows/sources.py", "flows/manifest.py", "flows/workers.py", "flows/runners.py", "flows/api_server.py",
+    "flows/sources.py", "flows/workers.py", "flows/runners.py", "flows/api_server.py",
 )
 
 

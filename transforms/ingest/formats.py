@@ -1,6 +1,6 @@
 """Bytes of one input file in, document candidates out: format sniffing and per-format parsing.
 
-Pure: no file or network access. `flows.sources` reads the bytes and accounts for every record.
+Pure: no file or network access. `flows.inputs` reads the bytes and accounts for every record.
 
 Formats (`schema.DOCUMENT_FORMATS`), decided by content first and the file name second:
 

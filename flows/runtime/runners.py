@@ -5,12 +5,12 @@ import os
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.workers import local_workers
+from flows.runtime.workers import local_workers
 
 
 class LocalWorkersTaskRunner(ThreadPoolTaskRunner):
     """Prefect tasks on threads of the flow's process; each NLP batch runs in one of
-    `nlp_workers` warm worker processes (`flows.workers`), 0 meaning in the flow's process.
+    `nlp_workers` warm worker processes (`flows.runtime.workers`), 0 meaning in the flow's process.
 
     With one or more worker processes the flow's process is free while batches are parsed: it
     imports the validation library and collects results on the other core."""

@@ -50,7 +50,7 @@ def load_model(name: str):
         ) from exc
 
 
-def analyse_with(model: str, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]]):
+def document_tables_in_worker(model: str, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]]):
     """One batch's tables from its documents and their blocks (segmented by the flow), in a worker."""
     return document_tables(documents, blocks, load_model(model), run_id=run_id)
 
@@ -71,7 +71,7 @@ class NLPPool:
         return not getattr(self._executor, "_broken", False) and not getattr(self._executor, "_shutdown_thread", False)
 
     def submit(self, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]]) -> Future:
-        return self._executor.submit(analyse_with, self.model, documents, run_id, blocks)
+        return self._executor.submit(document_tables_in_worker, self.model, documents, run_id, blocks)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -1,4 +1,4 @@
-"""flows.sources.read_files: every file and every record accounted for, in every format."""
+"""flows.inputs.read_files: every file and every record accounted for, in every format."""
 from __future__ import annotations
 
 import shutil
@@ -6,9 +6,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from test_formats import build_warc  # noqa: E402  (tests/ is on sys.path under pytest)
+from conftest import read_with_ledger
+from test_ingest_formats import build_warc  # noqa: E402  (tests/ is on sys.path under pytest)
 
-from flows.sources import discover, read_files
+from flows.inputs import discover
 from transforms.ingest.decode import doc_id_for
 from transforms.schema import DOCUMENT_FORMATS, INPUT_FILES, REJECTIONS
 
@@ -35,7 +36,7 @@ def read(d: Path, **kw):
     files, missing = discover([str(d)])
     assert not missing
     kw.setdefault("max_file_bytes", 1800)
-    return files, read_files(files, known_doc_ids=kw.pop("known", set()), run_id="r1", **kw)
+    return files, read_with_ledger(files, known_doc_ids=kw.pop("known", set()), run_id="r1", **kw)
 
 
 def rows_by_path(res) -> dict[str, dict]:
@@ -140,7 +141,7 @@ def test_size_limit_and_known_documents(inputs: Path):
 def test_field_map_passed_through(tmp_path: Path):
     f = tmp_path / "feed.json"
     f.write_text('[{"kop": "A mapped title", "tekst": "Some mapped text of the article."}]', encoding="utf-8")
-    res = read_files([f], known_doc_ids=set(), max_file_bytes=10_000, run_id="r",
+    res = read_with_ledger([f], known_doc_ids=set(), max_file_bytes=10_000, run_id="r",
                      field_map={"text": "tekst", "title": "kop"})
     assert res.documents[0].title == "A mapped title"
     assert res.documents[0].source_path == f"{f}#1"
@@ -148,5 +149,5 @@ def test_field_map_passed_through(tmp_path: Path):
 
 def test_unreadable_file(tmp_path: Path):
     ghost = tmp_path / "gone.txt"
-    res = read_files([ghost], known_doc_ids=set(), max_file_bytes=10, run_id="r")
+    res = read_with_ledger([ghost], known_doc_ids=set(), max_file_bytes=10, run_id="r")
     assert res.rejections[0]["reason"] == "unreadable"

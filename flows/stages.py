@@ -1,0 +1,112 @@
+"""The tasks of `news_pipeline`, one per stage (and one per batch of documents for NLP).
+
+Tasks are coarse because every Prefect task run costs tens of milliseconds of API work. All file
+and database I/O happens here or in the modules these call; the transforms only see data.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from expectations.validate import TableValidator, ValidationReport, validate_frames
+from flows.inputs import Inventory, read_files, take_inventory
+from flows.layout import WarehouseLayout
+from flows.ledger import Ledger
+from flows.manifest import skip_known_bytes
+from flows.runtime.workers import load_model, nlp_pool
+from flows.settings import Settings
+from transforms import schema
+from transforms.analyse import document_tables
+from transforms.document import SourceDocument
+from transforms.ingest.formats import parse_field_map
+from transforms.integrity import iter_validation_frames
+from transforms.resolve import Features, apply_resolution, resolve
+from transforms.segment import segment_documents
+from warehouse import store
+
+#: What the flow stages (and validates): the document tables, entities and the input ledger.
+STAGED_TABLES = (*(t.name for t in schema.DOCUMENT_TABLES), "entities", "input_files", "rejections")
+
+
+@task(name="discover-inputs", cache_policy=NO_CACHE)
+def discover_inputs(inputs: list[str], since: datetime | None, max_file_bytes: int) -> Inventory:
+    return take_inventory(inputs, since, max_file_bytes)
+
+
+def select_inputs(inventory: Inventory, db: Path, ledger: Ledger, *, full_refresh: bool, reprocess_outdated: bool,
+                  versions: dict) -> tuple[list[Path], set[str]]:
+    """(paths to read, doc_ids not to publish again): known bytes are skipped unless the run
+    reprocesses everything (`full_refresh`) or documents of other versions (`reprocess_outdated`)."""
+    ledger.reject_missing(inventory.missing)
+    known = set() if full_refresh else store.published_doc_ids(db)
+    if reprocess_outdated and known:
+        return inventory.paths, known - store.outdated_doc_ids(db, **versions)
+    if known:
+        return skip_known_bytes(inventory, db, ledger), known
+    return inventory.paths, known
+
+
+@task(name="read-inputs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def read_inputs(paths: list[Path], known_doc_ids: set[str], settings: Settings, ledger: Ledger) -> list[SourceDocument]:
+    read = Ledger(ledger.run_id)  # a retry starts from a clean sheet
+    documents = read_files(paths, read, known_doc_ids=known_doc_ids, max_file_bytes=settings.max_file_bytes,
+                           field_map=parse_field_map(settings.json_fields) or None,
+                           max_decompressed_bytes=settings.max_decompressed_bytes or None)
+    ledger.absorb(read)
+    return documents
+
+
+@task(name="analyse-batch", cache_policy=NO_CACHE)
+def analyse_batch(documents: list[SourceDocument], settings: Settings, run_id: str, recurring: frozenset[str],
+                  nlp_workers: int = 0) -> dict[str, pl.DataFrame]:
+    """Segment one batch here, then parse and extract it: in a local worker process when
+    `nlp_workers`, else wherever the task runner runs this task (the flow's process, a Dask worker)."""
+    blocks = segment_documents(documents, recurring=recurring)
+    if nlp_workers:
+        return nlp_pool(nlp_workers, settings.spacy_model).submit(documents, run_id, blocks).result()
+    return document_tables(documents, blocks, load_model(settings.spacy_model), run_id=run_id)
+
+
+@task(name="resolve-across-documents", cache_policy=NO_CACHE)
+def resolve_across_documents(tables: dict[str, pl.DataFrame], db: Path,
+                             features: Features) -> tuple[dict, dict[str, pl.DataFrame]]:
+    """Link the batch to entities, stories and statements already published; returns the tables
+    and the updates of published rows (`story_updates`, `statement_updates`)."""
+    known = store.read_known(db, exclude_doc_ids=tables["documents"]["doc_id"].to_list())
+    resolved, story_updates, statement_updates = apply_resolution(tables, resolve(tables, known, features))
+    return resolved, dict(story_updates=story_updates, statement_updates=statement_updates)
+
+
+@task(name="stage-parquet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def stage_parquet(tables: dict[str, pl.DataFrame], layout: WarehouseLayout) -> dict[str, Path]:
+    paths = {}
+    for name, df in tables.items():
+        paths[name] = layout.staged(name)
+        schema.conform(schema.TABLES[name], df).write_parquet(paths[name])
+    return paths
+
+
+def prepare_validator(docs_root: Path) -> TableValidator:
+    return TableValidator(docs_root).prepare(STAGED_TABLES)
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(staged: dict[str, Path], layout: WarehouseLayout,
+             validator: TableValidator | None = None) -> tuple[ValidationReport, dict[str, Path]]:
+    """Validate the staged tables; returns the report and the staged tables plus its results."""
+    tables = {name: pl.read_parquet(path) for name, path in staged.items()}
+    report = validate_frames(iter_validation_frames(tables), docs_root=layout.root, run_name=layout.run_id,
+                             validator=validator)
+    results = layout.staged("validation_results")
+    report.frame(layout.run_id).write_parquet(results)
+    return report, dict(staged, validation_results=results)
+
+
+@task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def publish(db: Path, staged: dict[str, Path], run_row: dict, doc_ids: list[str],
+            updates: dict[str, pl.DataFrame]) -> dict[str, int]:
+    return store.publish(db, staged, run_row=run_row, doc_ids=doc_ids, **updates)
