@@ -117,7 +117,7 @@ def discover(inputs: list[str]) -> tuple[list[Path], list[dict]]:
 
 def read_files(paths: list[Path], ledger: Ledger, *, known_doc_ids: set[str], max_file_bytes: int,
                field_map: dict[str, str] | None = None,
-               max_decompressed_bytes: int | None = None) -> list[SourceDocument]:
+               max_decompressed_bytes: int | None = None, default_language: str = "en") -> list[SourceDocument]:
     """Read, sniff and parse each file; every file and every record is reported to `ledger`.
 
     Single-document inputs (text, HTML) get one input_files row under their path. Multi-document
@@ -125,9 +125,10 @@ def read_files(paths: list[Path], ledger: Ledger, *, known_doc_ids: set[str], ma
     1-based position; the line number in JSON Lines) plus one row for the file itself, whose
     outcome is published if any record was, else duplicate if any was, else rejected, and whose
     detail counts the records. `field_map` overrides the JSON field mapping
-    (`transforms.ingest.formats.DEFAULT_FIELDS`). Returns the documents to publish.
+    (`transforms.ingest.formats.DEFAULT_FIELDS`). A document whose language no detector can name
+    gets `default_language`. Returns the documents to publish.
     """
-    reader = _Reader(ledger, known_doc_ids)
+    reader = _Reader(ledger, known_doc_ids, default_language)
     limit = max_decompressed_bytes or DECOMPRESSION_FACTOR * max_file_bytes
     for path in paths:
         unit = InputUnit(display_path(path))
@@ -204,8 +205,8 @@ def _read_regular(path: Path, max_file_bytes: int, unit: InputUnit) -> bytes:
 class _Reader:
     """The documents of one read and their outcomes: new, or a duplicate of what came before."""
 
-    def __init__(self, ledger: Ledger, known_doc_ids: set[str]):
-        self.ledger, self.known = ledger, known_doc_ids
+    def __init__(self, ledger: Ledger, known_doc_ids: set[str], default_language: str):
+        self.ledger, self.known, self.default_language = ledger, known_doc_ids, default_language
         self.documents: list[SourceDocument] = []
         self.first_path_of: dict[str, str] = {}
 
@@ -245,6 +246,6 @@ class _Reader:
             doc_id=doc_id, source_path=unit.source_path, format=doc.format, encoding=doc.encoding,
             raw_text=doc.raw_text, content_sha256=unit.content_sha256, ingested_at=datetime.now(timezone.utc),
             title=doc.title, source_name=doc.source_name, url=doc.url, published_at=doc.published_at,
-            author=doc.author, language=doc.language, main_text=doc.main_text,
+            author=doc.author, language=doc.language or self.default_language, main_text=doc.main_text,
         ))
         return "published"

@@ -16,6 +16,8 @@ class Settings:
     max_file_bytes: int = 20_000_000
     #: A block text seen in at least this many documents of one run is boilerplate.
     min_recurring_documents: int = 3
+    #: Language of documents no detector can name (a results table, a short item): ISO 639-1.
+    default_language: str = "en"
     #: JSON/JSONL field mapping overrides, e.g. "text=body,title=headline" (see transforms.ingest.formats).
     json_fields: str = ""
     #: Cap on decompressed bytes of one .warc.gz (0: ten times max_file_bytes).

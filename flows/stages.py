@@ -55,7 +55,8 @@ def read_inputs(paths: list[Path], known_doc_ids: set[str], settings: Settings, 
     read = Ledger(ledger.run_id)  # a retry starts from a clean sheet
     documents = read_files(paths, read, known_doc_ids=known_doc_ids, max_file_bytes=settings.max_file_bytes,
                            field_map=parse_field_map(settings.json_fields) or None,
-                           max_decompressed_bytes=settings.max_decompressed_bytes or None)
+                           max_decompressed_bytes=settings.max_decompressed_bytes or None,
+                           default_language=settings.default_language)
     ledger.absorb(read)
     return documents
 

@@ -154,6 +154,23 @@ def test_long_paragraph_parsed_in_pieces_keeps_offsets(corpus_run, con):
             WHERE substring(d.raw_text, s.char_start + 1, s.char_end - s.char_start) != s.text""").fetchone()[0] == 0
 
 
+def test_layouts_publish_typed_and_analysed(corpus_run, con):
+    """A 10,000-line table is typed as a table and analysed; unpunctuated text and mixed line ends
+    still give article blocks and sentences."""
+    prefix = corpus_run["prefix"]
+
+    def kinds(name):
+        return dict(con.execute("""SELECT b.kind, count(*) FROM blocks b JOIN documents d USING (doc_id)
+                                   WHERE d.source_path = ? GROUP BY ALL""", [prefix + name]).fetchall())
+
+    assert kinds("big_table.txt").get("table", 0) >= 9_000
+    assert con.execute("""SELECT count(*) FROM sentences s JOIN documents d USING (doc_id)
+                          JOIN blocks b ON b.block_id = s.block_id
+                          WHERE d.source_path = ? AND b.kind = 'table'""", [prefix + "big_table.txt"]).fetchone()[0] > 0
+    assert kinds("no_punctuation.txt").get("body", 0) >= 1
+    assert kinds("mixed_line_ends.txt").get("body", 0) == 3
+
+
 def test_odd_text_survives_into_the_warehouse(corpus_run, con):
     prefix = corpus_run["prefix"]
     enc = dict(con.execute("SELECT source_path, encoding FROM documents").fetchall())

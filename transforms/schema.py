@@ -124,8 +124,9 @@ DOCUMENTS = Table(
 
 BLOCKS = Table(
     "blocks",
-    "Every non-blank line (paragraph) of every document, typed. Nothing is dropped: boilerplate, "
-    "captions, credits and comments stay here with the reason they were typed so.",
+    "Every paragraph of every document (a non-blank line, or the lines of a hard-wrapped or "
+    "sentence-per-line paragraph), typed. Nothing is dropped: boilerplate, captions, credits and "
+    "comments stay here with the reason they were typed so.",
     (
         _c("doc_id", _S, "Document this block belongs to.", nullable=False),
         _c("block_id", _S, "doc_id + position; unique across the warehouse.", nullable=False),
@@ -141,7 +142,7 @@ BLOCKS = Table(
 
 SENTENCES = Table(
     "sentences",
-    "Sentences of the article blocks (title, subtitle, body) and photo captions, from the spaCy parse.",
+    "Sentences of the article blocks (title, subtitle, body) and of datelines, bylines, tables and photo captions, from the spaCy parse.",
     (
         _c("doc_id", _S, "Document this sentence belongs to.", nullable=False),
         _c("sentence_id", _S, "block_id + index; unique across the warehouse.", nullable=False),
@@ -155,7 +156,7 @@ SENTENCES = Table(
 
 ENTITY_MENTIONS = Table(
     "entity_mentions",
-    "Named-entity mentions in article text and captions, each linked to an entity.",
+    "Named-entity mentions in article text, datelines, bylines, tables and captions, each linked to an entity.",
     (
         _c("doc_id", _S, "Document of the mention.", nullable=False),
         _c("mention_id", _S, "sentence-scoped id; unique across the warehouse.", nullable=False),

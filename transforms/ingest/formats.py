@@ -162,7 +162,7 @@ def parse_input(data: bytes, name: str = "", *, field_map: dict[str, str] | None
 def text_document(text: str, encoding: str, fmt: str, **meta: Any) -> ParsedDocument:
     if not text.strip():
         raise RejectedInput("empty", "no text")
-    return ParsedDocument(raw_text=text, format=fmt, encoding=encoding, language=detect_language(text),
+    return ParsedDocument(raw_text=text, format=fmt, encoding=encoding, language=_language_of(text),
                           **meta)
 
 
@@ -230,7 +230,7 @@ def html_document(html: str, *, encoding: str = "utf-8", fmt: str = "html", url:
     if published_at is not None:
         out["published_at"] = published_at
     return ParsedDocument(raw_text=raw, format=fmt, encoding=encoding, main_text=main,
-                          language=detect_language(main or raw), **out)
+                          language=_language_of(main or raw), **out)
 
 
 def _parse_html(html: str):
@@ -291,6 +291,15 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _ENGLISH_MARKERS = words("language_markers")
 _ENGLISH_MARKER_SHARE = 0.10
 _MIN_MARKER_WORDS = 40
+
+
+def _language_of(text: str) -> str | None:
+    """The text's language, else its headline's (a table under an English headline is English)."""
+    found = detect_language(text)
+    if found is None:
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        found = detect_language(first) if first != text else None
+    return found
 
 
 def detect_language(text: str) -> str | None:
