@@ -90,3 +90,29 @@ def test_could_be_personal_name():
     assert not could_be_personal_name("Tax Foundation")
     assert not could_be_personal_name("NBC Evening")
     assert not could_be_personal_name("Varga")
+
+
+def test_clean_span_cuts_a_headline_topic_off_a_name():
+    text = "ATHLETICS - Jane Doe wins"
+    s, e = clean_span(text, 0, text.index(" wins"))
+    assert text[s:e] == "Jane Doe"
+
+
+def test_names_found_once_reach_their_untagged_repeats():
+    from transforms.analyse.entities import propagate_names
+
+    text = "Jonas Lindqvist won on Sunday. Lindqvist said the course was hard. Lindqvist Street was closed."
+    sentences = [(0, 30, "s0"), (31, 66, "s1"), (67, len(text), "s2")]
+    found = [RawMention(*_span(text, "Jonas Lindqvist"), "Jonas Lindqvist", "PERSON", "s0")]
+    added = propagate_names(text, found, sentences)
+    # the repeat at a sentence start is added; the street of the same name is not
+    assert [(text[m.char_start:m.char_end], m.label, m.sentence_id) for m in added] == [("Lindqvist", "PERSON", "s1")]
+
+
+def test_names_written_lowercase_elsewhere_are_not_propagated():
+    from transforms.analyse.entities import propagate_names
+
+    text = "Mark Such bowled well. Such a spell is rare, and such days are few."
+    sentences = [(0, 22, "s0"), (23, len(text), "s1")]
+    found = [RawMention(*_span(text, "Mark Such"), "Mark Such", "PERSON", "s0")]
+    assert propagate_names(text, found, sentences) == []

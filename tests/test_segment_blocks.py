@@ -235,3 +235,27 @@ def test_whole_page_navigation_and_cookie_notice():
     assert kind_of(blocks, "Engineers had warned") == "body"
     assert kind_of(blocks, "We use cookies") == "boilerplate"
     assert all(b.kind == "boilerplate" for b in blocks[-6:])
+
+
+def test_wire_copy_keeps_datelines_tables_and_all_prose():
+    raw = "\n".join([
+        "ATHLETICS - DOE WINS IN BERLIN .",
+        "BERLIN 1996-08-30",
+        "Jane Doe of Kenya won the women 's 1,500 metres at the Berlin meeting on Friday .",
+        "Leading results :",
+        "1. Jane Doe ( Kenya ) 4:01.20",
+        "2. Mary Roe ( Ethiopia ) 4:02.10",
+        "3. Anna Poe ( Spain ) 4:03.50",
+        "Doe said the track was fast .",
+    ])
+    kinds = [(b.kind, b.text.split()[0]) for b in segment_blocks(raw)]
+    assert kinds[0][0] == "title" and kinds[1][0] == "dateline"
+    assert [k for k, _ in kinds[4:7]] == ["table"] * 3
+    assert kinds[2][0] == "body" and kinds[-1][0] == "body"
+
+
+def test_bylines_and_agency_datelines():
+    raw = "Council passes budget\n\nBy Jane Doe, Reuters\n\nWASHINGTON (Reuters) -\n\n" + \
+        "The council approved the budget on Tuesday after a long debate that lasted into the night.\n"
+    kinds = [b.kind for b in segment_blocks(raw)]
+    assert kinds == ["title", "byline", "dateline", "body"]

@@ -239,8 +239,8 @@ def _in_longer_name(raw_text: str, start: int, end: int) -> bool:
     """A capitalised word right before or after: "Doe" in "Doe Street" or "Lake Doe"."""
     before = re.search(r"([^\W\d_][\w'’.-]*)[ \t]+$", raw_text[max(0, start - 40):start])
     after = re.match(r"[ \t]+([^\W\d_][\w'’-]*)", raw_text[end:end + 40])
-    capital_before = before is not None and before.group(1)[0].isupper() \
-        and before.group(1).casefold().strip(".") not in _FUNCTION_WORDS | HONORIFICS
+    capital_before = before is not None and before.group(1)[0].isupper() and not before.group(1).endswith(".") \
+        and before.group(1).casefold() not in _FUNCTION_WORDS | HONORIFICS
     capital_after = after is not None and after.group(1)[0].isupper()
     return capital_before or capital_after
 

@@ -227,13 +227,13 @@ def _pattern_kind(f: _Feat) -> tuple[str, str] | None:
         return "boilerplate", "translation_banner"
     if f.words == 0 or PRICE_RE.match(t):
         return "boilerplate", "price_or_symbols" if f.words == 0 else "price_list"
-    if f.words <= 40 and _match_any(CREDIT_RES, t):
-        # "Photo by X/Getty" alone is a credit; a description ending in a credit is a caption.
-        return "credit", "credit_line"
     if short and DATELINE_RE.match(t):
         return "dateline", "dateline"
     if short and BYLINE_RE.match(t):
         return "byline", "byline"
+    if f.words <= 40 and _match_any(CREDIT_RES, t):
+        # "Photo by X/Getty" alone is a credit; a description ending in a credit is a caption.
+        return "credit", "credit_line"
     if f.words <= 200 and COOKIE_RE.search(t):
         return "boilerplate", "cookie_notice"
     if (f.words <= 80 and _match_any(CAPTION_RES, t)) or (f.words <= 10 and f.stop_density < 0.25
