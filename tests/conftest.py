@@ -84,3 +84,19 @@ def read_with_ledger(paths, *, run_id: str = "r", **kwargs):
     documents = read_files(paths, ledger, **kwargs)
     return SimpleNamespace(documents=documents, input_files=ledger.input_files, rejections=ledger.rejections,
                            ledger=ledger)
+
+
+@pytest.fixture(scope="session")
+def batch(nlp):
+    """The namesakes fixture corpus analysed once (tests/resolve_fixtures.py)."""
+    from resolve_fixtures import namesake_batch
+
+    return namesake_batch(nlp)
+
+
+@pytest.fixture(scope="session")
+def resolved(nlp):
+    """The namesakes batch resolved against an empty warehouse."""
+    from resolve_fixtures import namesakes_resolved
+
+    return namesakes_resolved(nlp)

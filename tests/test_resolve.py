@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import polars as pl
-import pytest
 from conftest import analyse_batch
 from resolve_fixtures import (
     apply,
     empty,
     ids,
-    namesake_batch,
     namesake_docs,
-    namesakes_resolved,
     one,
     story,
 )
 
 from transforms.resolve import apply_resolution, resolve
-
-
-@pytest.fixture(scope="module")
-def batch(nlp):
-    return namesake_batch(nlp)
-
-
-@pytest.fixture(scope="module")
-def resolved(nlp):
-    return namesakes_resolved(nlp)
 
 
 def test_incremental_run_links_to_known_ids(nlp):

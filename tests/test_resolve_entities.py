@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import polars as pl
-import pytest
-from resolve_fixtures import apply, ids, namesake_batch, namesakes_resolved, one
+from resolve_fixtures import apply, ids, one
 
 from transforms.names import name_tokens, tokens_match
-
-
-@pytest.fixture(scope="module")
-def batch(nlp):
-    return namesake_batch(nlp)
-
-
-@pytest.fixture(scope="module")
-def resolved(nlp):
-    return namesakes_resolved(nlp)
 
 
 # --- name keys ------------------------------------------------------------------------------

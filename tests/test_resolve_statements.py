@@ -3,21 +3,10 @@ the same quote, reworded or copied, is one statement."""
 from __future__ import annotations
 
 import polars as pl
-import pytest
-from resolve_fixtures import apply, namesake_batch, namesakes_resolved
+from resolve_fixtures import apply
 
 from transforms.resolve.features import Features
 from transforms.resolve.statements import same_statement
-
-
-@pytest.fixture(scope="module")
-def batch(nlp):
-    return namesake_batch(nlp)
-
-
-@pytest.fixture(scope="module")
-def resolved(nlp):
-    return namesakes_resolved(nlp)
 
 
 def test_reworded_quotes_of_one_speaker_are_one_statement(batch, resolved):

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from resolve_fixtures import apply, namesake_batch, namesakes_resolved, story
+from resolve_fixtures import apply, story
 
 from transforms.resolve.stories import (
     jaccard_containment,
     pair_overlaps,
     story_candidates,
 )
-
-
-@pytest.fixture(scope="module")
-def batch(nlp):
-    return namesake_batch(nlp)
-
-
-@pytest.fixture(scope="module")
-def resolved(nlp):
-    return namesakes_resolved(nlp)
 
 
 def test_stories_and_syndicated_copy(batch, resolved):
