@@ -76,10 +76,9 @@ def analyse_batch(documents: list[SourceDocument], settings: Settings, run_id: s
 def resolve_across_documents(tables: dict[str, pl.DataFrame], db: Path,
                              features: Features) -> tuple[dict, dict[str, pl.DataFrame]]:
     """Link the batch to entities, stories and statements already published; returns the tables
-    and the updates of published rows (`story_updates`, `statement_updates`)."""
+    and the updates of published rows (see `apply_resolution`)."""
     known = store.read_known(db, exclude_doc_ids=tables["documents"]["doc_id"].to_list())
-    resolved, story_updates, statement_updates = apply_resolution(tables, resolve(tables, known, features))
-    return resolved, dict(story_updates=story_updates, statement_updates=statement_updates)
+    return apply_resolution(tables, resolve(tables, known, features))
 
 
 @task(name="stage-parquet", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])

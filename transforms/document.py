@@ -109,7 +109,7 @@ class Mention:
     text: str
     label: str
     entity_id: str
-    canonical: str  # the fullest name the document gives this entity
+    canonical: str  # the name the document gives this entity most fully and most often
     mention_id: str | None = None
     sentence_id: str | None = None
 

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import pycountry
+from nicknames import NickNamer
 from rapidfuzz.distance import Levenshtein
 from unidecode import unidecode
 
@@ -99,6 +101,81 @@ def tokens_match(a: str, b: str) -> bool:
     return Levenshtein.distance(a, b, score_cutoff=limit) <= limit
 
 
+@lru_cache(maxsize=1)
+def _nickname_pairs() -> frozenset[frozenset[str]]:
+    """Given names and their nicknames (William/Bill), as pairs of transliterated tokens."""
+    pairs = set()
+    for name, nicks in NickNamer().nickname_lookup.items():
+        for nick in nicks:
+            a, b = translit_token(name), translit_token(nick)
+            if a != b:
+                pairs.add(frozenset((a, b)))
+    return frozenset(pairs)
+
+
+def given_names_match(a: str, b: str) -> str | None:
+    """How two transliterated given-name tokens can name one person: "same", "nickname" (Bill,
+    William), "initial" (J, John), or None (different people)."""
+    if tokens_match(a, b):
+        return "same"
+    if (len(a) == 1 or len(b) == 1) and a[:1] == b[:1]:
+        return "initial"
+    if frozenset((a, b)) in _nickname_pairs():
+        return "nickname"
+    return None
+
+
+_SHORT_FORM_OF = {
+    "same": "another form of",
+    "nickname": "a nickname form of",
+    "initial": "an initialled form of",
+}
+
+
+def person_name_relation(x: tuple[str, ...], y: tuple[str, ...]) -> tuple[str, str] | None:
+    """How two person names (name_tokens) relate, short to full: (kind, description) or None
+    when they name different people. Kinds, strongest first: "same" (every token matches),
+    "variant" (the same words but for a nickname or an initial), "partial" (given names alone, a
+    middle name dropped or added, an initial for a given name), "surname" (a bare surname).
+    A different given name with one surname is another person: family members share surnames."""
+    short, full = (x, y) if len(x) <= len(y) else (y, x)
+    if not short:
+        return None
+    if len(short) == len(full):
+        if not tokens_match(short[-1], full[-1]):
+            return None
+        kinds = [given_names_match(p, q) for p, q in zip(short[:-1], full[:-1])]
+        if None in kinds:
+            return None
+        worst = next((k for k in ("initial", "nickname") if k in kinds), "same")
+        return ("same", "same name as") if worst == "same" else ("variant", _SHORT_FORM_OF[worst])
+    if len(short) == 1:
+        # A bare name: a surname may stand for the full name; a first name never does.
+        return ("surname", "surname of") if tokens_match(short[0], full[-1]) else None
+    if all(tokens_match(p, q) for p, q in zip(short, full)):
+        return ("partial", "given names of")
+    if not tokens_match(short[-1], full[-1]):
+        return None
+    # Every given name of the short form in order among the full form's (a middle name dropped).
+    rest, k, kinds = short[:-1], 0, []
+    for w in full[:-1]:
+        kind = given_names_match(rest[k], w) if k < len(rest) else None
+        if kind is not None:
+            kinds.append(kind)
+            k += 1
+        elif k == 0:
+            return None  # the first given names differ: another person
+    if k < len(rest):
+        return None
+    if "initial" in kinds:
+        return ("partial", "initials and surname of")
+    if len(full) == len(short) + 1 and len(full[-2]) == 1 and full[:-2] == short[:-1]:
+        return ("variant", "name without the middle initial of")
+    if "nickname" in kinds:
+        return ("partial", "a nickname and surname of")
+    return ("partial", "name without the middle name of")
+
+
 def entity_id_for(label: str, canonical: str) -> str:
     digest = hashlib.sha1(f"{label}|{name_key(canonical)}".encode()).hexdigest()[:16]
     return f"ent_{digest}"
@@ -123,6 +200,63 @@ def name_fullness(text: str, label: str) -> tuple:
     """Which name of a group is the fullest: more words, not an acronym, longer, then alphabetical."""
     words = name_key(text).split()
     return (not is_acronym(text), len(words), len(text), text)
+
+
+def canonical_name(counts: dict[str, int], label: str) -> str:
+    """The name an entity is known by: its most used full form (for a person several words, for
+    anything else not an acronym), then the fuller, then alphabetical. Frequency first, so a
+    headline's glued-on word or a one-off middle name does not become the name."""
+    def rank(text: str) -> tuple:
+        words = name_key(text).split()
+        full = len(words) > 1 if label == "PERSON" else not is_acronym(text)
+        return (full, counts[text], *name_fullness(text, label))
+    return max(counts, key=rank)
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> dict[str, str]:
+    """name key -> ISO 3166 alpha-3 code, for every ISO name and code of a country plus the
+    lexicon's everyday names; two-letter codes only where no common word is spelt so."""
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            if getattr(c, attr, None):
+                out.setdefault(name_key(getattr(c, attr)), c.alpha_3)
+        out.setdefault(name_key(c.alpha_3), c.alpha_3)
+    for code, aliases in table("COUNTRY_ALIASES").items():
+        for alias in aliases.split("|"):
+            out[name_key(alias)] = code
+    return out
+
+
+def country_code(name: str) -> str | None:
+    """The ISO alpha-3 code of a country name, short form or code ("U.S.", "Britain"), else
+    None. Codes count only written as codes (capitals): "can" is not Canada."""
+    key = name_key(name)
+    code = _country_codes().get(key)
+    if code and len(key.replace(" ", "")) <= 3 and not is_acronym(name):
+        return None
+    return code
+
+
+#: Ends the merge reason of a link an article makes itself.
+IN_DOCUMENT = " (in the same document)"
+
+
+def link_reason(form: str, canonical: str, label: str) -> str | None:
+    """The merge reason of a form an article links to its name for the entity ("Doe: surname of
+    Jane Doe (in the same document)"); None when the form is the name. A function of the two
+    names, so resolution can state it again for mentions published long ago."""
+    if name_key(form) == name_key(canonical):
+        return None
+    relation = person_name_relation(name_tokens(form), name_tokens(canonical)) if label == "PERSON" else None
+    if relation:
+        why = relation[1]
+    elif is_acronym(form) and not is_acronym(canonical):
+        why = "acronym of"
+    else:
+        why = "another form of"
+    return f"{form}: {why} {canonical}{IN_DOCUMENT}"
 
 
 def could_be_personal_name(text: str) -> bool:

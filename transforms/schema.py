@@ -164,6 +164,9 @@ ENTITY_MENTIONS = Table(
         *_SPAN,
         _c("label", _S, "Entity type.", nullable=False, allowed=ENTITY_LABELS),
         _c("entity_id", _S, "The real-world entity this mention refers to."),
+        _c("document_name", _S, "The name the document gives this mention's entity (its most used full "
+           "form there: 'Jane Doe' for a later 'Doe'); resolution groups documents' entities by label "
+           "and this name."),
     ),
     key=("mention_id",),
     foreign_keys=(

@@ -93,7 +93,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 #: What entity, story and statement resolution needs of the published rows.
 KNOWN_COLUMNS = {
     "entities": "entity_id, name, label, aliases, merge_reasons",
-    "entity_mentions": "doc_id, entity_id, text, label, char_start, char_end",
+    "entity_mentions": "doc_id, entity_id, text, label, char_start, char_end, document_name",
     "documents": "doc_id, title, published_at, story_id",
     "blocks": "doc_id, kind, char_start, char_end, text",
     "quotes": "quote_id, doc_id, text, speaker_entity_id, statement_id",
@@ -233,12 +233,15 @@ def publish(
     doc_ids: list[str],
     story_updates: pl.DataFrame | None = None,
     statement_updates: pl.DataFrame | None = None,
+    entity_moves: pl.DataFrame | None = None,
+    entity_renames: pl.DataFrame | None = None,
 ) -> dict[str, int]:
     """Replace the batch's documents everywhere and append the run's records, all or nothing.
 
     `staged` maps table names to Parquet files; `doc_ids` are the documents whose rows the batch
     replaces; the updates move already-published documents and quotes into the stories and
-    statements the batch joined. Returns the row count of every table after publishing.
+    statements the batch joined, and published mentions and quote speakers into the entities
+    resolution put them in. Returns the row count of every table after publishing.
     """
     with _writable_copy(db_path) as con:
         con.execute("BEGIN TRANSACTION")
@@ -248,6 +251,7 @@ def publish(
         for table in schema.DOCUMENT_TABLES:
             if table.name in staged:
                 _insert_parquet(con, table, staged[table.name])
+        _move_mentions(con, entity_moves, entity_renames)
         if "entities" in staged:
             _merge_entities(con, staged["entities"])
         _move_rows(con, "documents", "doc_id", "story_id", story_updates)
@@ -288,25 +292,36 @@ def _insert_parquet(con, table: schema.Table, path: Path) -> None:
     con.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM read_parquet(?)", [str(path)])
 
 
+def _move_mentions(con, moves: pl.DataFrame | None, renames: pl.DataFrame | None) -> None:
+    """Published mentions into the entities resolution put them in now (a later document
+    joined two entities), and quote speakers after them."""
+    if moves is not None and not moves.is_empty():
+        con.register("entity_moves", moves.to_arrow())
+        con.execute("""
+            UPDATE entity_mentions SET entity_id = m.new_entity_id FROM entity_moves m
+            WHERE entity_mentions.entity_id = m.entity_id AND entity_mentions.label = m.label
+              AND coalesce(entity_mentions.document_name, entity_mentions.text) = m.document_name
+        """)
+        con.unregister("entity_moves")
+    if renames is not None and not renames.is_empty():
+        con.register("entity_renames", renames.to_arrow())
+        con.execute("""
+            UPDATE quotes SET speaker_entity_id = r.new_entity_id FROM entity_renames r
+            WHERE quotes.speaker_entity_id = r.entity_id
+        """)
+        con.unregister("entity_renames")
+
+
 def _merge_entities(con, path: Path) -> None:
-    """New entities are added; known ones keep their id, gain aliases and the longer name.
+    """The staged rows replace the entities they describe: resolution computed each from all
+    of its mentions, published and new.
 
     Counts are recomputed from entity_mentions so they stay right when documents are replaced.
     """
     con.execute("CREATE TEMP TABLE staged_entities AS SELECT * FROM read_parquet(?)", [str(path)])
-    con.execute("""
-        UPDATE entities SET
-          name = CASE WHEN length(s.name) > length(entities.name) THEN s.name ELSE entities.name END,
-          aliases = list_sort(list_distinct(list_concat(entities.aliases, s.aliases,
-                    CASE WHEN length(s.name) > length(entities.name) THEN [entities.name] ELSE [s.name] END))),
-          merge_reasons = list_sort(list_distinct(list_concat(entities.merge_reasons, s.merge_reasons)))
-        FROM staged_entities s WHERE entities.entity_id = s.entity_id
-    """)
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM staged_entities)")
     cols = ", ".join(schema.ENTITIES.column_names)
-    con.execute(f"""
-        INSERT INTO entities ({cols}) SELECT {cols} FROM staged_entities s
-        WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.entity_id = s.entity_id)
-    """)
+    con.execute(f"INSERT INTO entities ({cols}) SELECT {cols} FROM staged_entities")
     con.execute("""
         UPDATE entities SET n_documents = c.n_documents, n_mentions = c.n_mentions
         FROM (SELECT entity_id, count(DISTINCT doc_id) AS n_documents, count(*) AS n_mentions

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right, insort
+from collections import Counter
 from dataclasses import dataclass, replace
 
-from transforms.lexicon import words
+from transforms.lexicon import table, words
 from transforms.names import (
     HONORIFICS,
+    canonical_name,
     could_be_personal_name,
     initials,
     is_acronym,
     name_fullness,
     name_key,
     name_tokens,
+    person_name_relation,
     tokens_match,
 )
 from transforms.union_find import UnionFind
@@ -72,7 +75,7 @@ class LinkedMention:
     text: str
     label: str
     sentence_id: str
-    canonical: str  # the fullest name the article gives for this entity
+    canonical: str  # the most used full name the article gives this entity
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,6 +197,8 @@ def _trim_plural(m: RawMention) -> RawMention:
 # Labels whose names recur in an article under the same spelling.
 _PROPAGATED_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 _FUNCTION_WORDS = words("prose_stopwords")
+HONORIFIC_GENDER = table("HONORIFIC_GENDER")
+PERSONAL_PRONOUNS = table("PERSONAL_PRONOUNS")
 
 
 def propagate_names(raw_text: str, mentions: list[RawMention],
@@ -246,14 +251,17 @@ def _in_longer_name(raw_text: str, start: int, end: int) -> bool:
 
 
 def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMention]:
-    """Point short forms at the fullest name the article gives for the same entity.
+    """Point short forms at the name the article gives most fully for the same entity.
 
     1. One label per name in the article (the model flips between labels for one string);
        designations as WEAPON wherever the article calls one of them a weapon.
-    2. Same name key and label: one entity.
+    2. Same name key and label: one entity (except short person forms, linked one by one in 4).
     3. Bracketed acronyms and glosses, and acronyms of names the article spells out.
-    4. Surnames and partial person names to the nearest full name that contains them.
-    5. Each group's label and canonical (fullest) name.
+    4. Each short person form (a bare surname, "Mr Doe", a name without its middle name) to the
+       one full name it means: compatible given names and gender, then the person named just
+       before, else the article's most named person of that name. Family members share
+       surnames, so bare surnames are never grouped among themselves first.
+    5. Each group's label and canonical name (the most used full form).
     """
     # 1. Labels
     mentions = [_trim_plural(m) if m.label == "WEAPON" else m for m in mentions]
@@ -261,10 +269,12 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
     mentions = _persons_tagged_as_org(raw_text, mentions)
     forest = UnionFind(range(len(mentions)))
     union = forest.union_smallest_root
+    short_forms = _short_person_forms(mentions)
     # 2. Same names
     first_of: dict[tuple[str, str], int] = {}
     for i, m in enumerate(mentions):
-        union(i, first_of.setdefault((m.label, name_key(m.text)), i))
+        if i not in short_forms:
+            union(i, first_of.setdefault((m.label, name_key(m.text)), i))
     # 3. Glosses and acronyms
     for i, j in _gloss_links(raw_text, mentions):
         union(i, j)
@@ -273,19 +283,123 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
         if m.text in acronyms:
             union(i, acronyms[m.text])
     # 4. Short person names
-    for i, j in _short_name_links(mentions):
+    for i, j in _short_name_links(raw_text, mentions, short_forms, forest):
         union(i, j)
         if mentions[i].label != "PERSON":
             mentions[i] = replace(mentions[i], label="PERSON")
+    for i in short_forms:  # short forms that name no full name of the article: one entity per form
+        if forest.find(i) == i and not any(forest.find(j) == i for j in range(len(mentions)) if j != i):
+            union(i, first_of.setdefault((mentions[i].label, name_key(mentions[i].text)), i))
     # 5. Canonical names
     linked: list[LinkedMention | None] = [None] * len(mentions)
     for members in forest.groups().values():
         label = _group_label([mentions[i] for i in members])
-        canonical = max((mentions[i].text for i in members), key=lambda t: name_fullness(t, label))
+        canonical = canonical_name(Counter(mentions[i].text for i in members), label)
         for i in members:
             m = mentions[i]
             linked[i] = LinkedMention(m.char_start, m.char_end, m.text, label, m.sentence_id, canonical)
     return linked
+
+
+def _short_person_forms(mentions: list[RawMention]) -> set[int]:
+    """Mentions that may be a shorter form of a fuller person name of the article: a bare
+    surname (whatever label the model gave it), a name without its middle name or initial."""
+    fuller_names = {name_tokens(m.text) for m in mentions if m.label == "PERSON"}
+    out = set()
+    for i, m in enumerate(mentions):
+        if m.label not in {"PERSON", *_SURNAME_CONFUSIONS} or is_acronym(m.text):
+            continue
+        short = name_tokens(m.text)
+        if short and any(_shorter_form(full, short, m.label) for full in fuller_names):
+            out.add(i)
+    return out
+
+
+def _shorter_form(full: tuple[str, ...], short: tuple[str, ...], label: str) -> bool:
+    """`short` may be the person `full` named more briefly: the whole end of the name ("Suu Kyi"
+    of "Aung San Suu Kyi"); for a person tag also any fitting shorter form (`_contains_name`).
+    A bare surname is the typical error of the other labels."""
+    if _ends_name(full, short):
+        return True
+    return _contains_name(full, short) if label == "PERSON" or len(short) == 1 else False
+
+
+_RECENT_CHARS = 300  # a short form this close after a full name continues talk of that person
+
+
+def _short_name_links(raw_text: str, mentions: list[RawMention], short_forms: set[int],
+                      forest: UnionFind) -> list[tuple[int, int]]:
+    """(short form, full name) links, one per short form, in text order.
+
+    Candidates are the article's full person names the short form fits (same surname, no
+    conflicting given name, no conflicting "Mr"/"Mrs" or pronoun gender). The person named (in
+    full or by a linked short form) within the last few sentences wins; otherwise the most named
+    candidate, then the first introduced: news names relatives in full and keeps the bare
+    surname for the main person of that name."""
+    persons = [j for j, m in enumerate(mentions) if m.label == "PERSON" and j not in short_forms]
+    genders = _genders(raw_text, mentions)
+    last_seen: dict[int, int] = {}  # group root -> end of its latest mention so far
+    links = []
+    for i in sorted(short_forms, key=lambda i: mentions[i].char_start):
+        m = mentions[i]
+        short = name_tokens(m.text)
+        fuller = [j for j in persons if _shorter_form(name_tokens(mentions[j].text), short, m.label)]
+        gender = genders.get(i)
+        by_group: dict[int, list[int]] = {}
+        for j in fuller:
+            by_group.setdefault(forest.find(j), []).append(j)
+        groups = {g: js for g, js in by_group.items()
+                  if gender is None or genders.get(g) in (None, gender)}
+        if not groups:
+            continue
+        for g, js in groups.items():
+            for j in js:
+                if mentions[j].char_end <= m.char_start:
+                    last_seen[g] = max(last_seen.get(g, -1), mentions[j].char_end)
+        recent = [g for g in groups if m.char_start - last_seen.get(g, -10**9) <= _RECENT_CHARS]
+        if recent:
+            g = max(recent, key=lambda g: last_seen[g])
+        else:
+            g = max(groups, key=lambda g: (len(groups[g]), -min(mentions[j].char_start for j in groups[g])))
+        links.append((i, min(groups[g], key=lambda j: abs(mentions[j].char_start - m.char_start))))
+        last_seen[g] = max(last_seen.get(g, -1), m.char_end)
+    return links
+
+
+_HONORIFIC_BEFORE = re.compile(r"\b([A-Za-z]+)\.?\s+$")
+_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
+
+
+def _genders(raw_text: str, mentions: list[RawMention]) -> dict[int, str]:
+    """'m'/'f' for mentions with a gender cue, and for the full-name groups they belong to: a
+    gendered honorific right before the name ("Mrs Doe"), or the first personal pronoun after a
+    full name in its sentence with no other person between ("Jane Doe said she ...")."""
+    out: dict[int, str] = {}
+    persons = [k for k, m in enumerate(mentions) if m.label in {"PERSON", *_SURNAME_CONFUSIONS}]
+    for n, k in enumerate(persons):
+        m = mentions[k]
+        hon = _HONORIFIC_BEFORE.search(raw_text[max(0, m.char_start - 8):m.char_start])
+        g = HONORIFIC_GENDER.get(hon.group(1).lower()) if hon else None
+        if g is None and mentions[k].label == "PERSON" and len(name_tokens(m.text)) > 1:
+            stop = mentions[persons[n + 1]].char_start if n + 1 < len(persons) else len(raw_text)
+            tail = raw_text[m.char_end:min(stop, m.char_end + 200)]
+            tail = re.split(r"[.!?](?:\s|$)", tail, maxsplit=1)[0]
+            pronoun = _PRONOUN.search(tail)
+            g = PERSONAL_PRONOUNS.get(pronoun.group().lower()) if pronoun else None
+            if g is None and pronoun:
+                g = "m" if pronoun.group().lower() == "his" else "f"
+        if g:
+            out[k] = g
+    # A full name's gender holds for every mention of its name.
+    by_key: dict[str, set[str]] = {}
+    for k, g in out.items():
+        if len(name_tokens(mentions[k].text)) > 1:
+            by_key.setdefault(name_key(mentions[k].text), set()).add(g)
+    for k in persons:
+        gs = by_key.get(name_key(mentions[k].text))
+        if gs and len(gs) == 1 and k not in out:
+            out[k] = next(iter(gs))
+    return out
 
 
 def _gloss_links(raw_text: str, mentions: list[RawMention]) -> list[tuple[int, int]]:
@@ -311,45 +425,12 @@ def _gloss_links(raw_text: str, mentions: list[RawMention]) -> list[tuple[int, i
     return links
 
 
-def _short_name_links(mentions: list[RawMention]) -> list[tuple[int, int]]:
-    """(short form, fuller name) pairs: a shorter name whose words all occur, in order and ending
-    with the surname, in a fuller person name links to the nearest such fuller name (preceding
-    first: "Mr Biden" after "Hunter Biden" is Hunter, not Joe, when Hunter was named last)."""
-    persons = [i for i, m in enumerate(mentions) if m.label == "PERSON"]
-    links = []
-    for i, m in enumerate(mentions):
-        if m.label not in {"PERSON", *_SURNAME_CONFUSIONS} or is_acronym(m.text):
-            continue
-        short = name_tokens(m.text)
-        if not short:
-            continue
-        fuller = [j for j in persons if j != i and _contains_name(name_tokens(mentions[j].text), short)]
-        if fuller and m.label != "PERSON" and len(short) > 1:
-            # A bare surname is the typical model error; a multi-word short form only when it is
-            # the whole end of the fuller name ("Suu Kyi" of "Aung San Suu Kyi").
-            fuller = [j for j in fuller if _ends_name(name_tokens(mentions[j].text), short)]
-        if not fuller:
-            continue
-        before = [j for j in fuller if mentions[j].char_start < m.char_start]
-        j = max(before, key=lambda j: mentions[j].char_start) if before else min(fuller, key=lambda j: mentions[j].char_start)
-        links.append((i, j))
-    return links
-
-
 def _contains_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:
-    """`short` names the same person as `full`: same last word (or a >=2-word prefix of it), and
-    every other word of `short` occurs in `full` in order. A first name alone never matches."""
-    if len(full) <= len(short):
+    """`short` is a shorter form of the person name `full`: fewer words that fit it (a first
+    name alone never does), or as many words with initials for its given names."""
+    if len(short) > len(full) or person_name_relation(short, full) is None:
         return False
-    if len(short) >= 2 and all(tokens_match(a, b) for a, b in zip(short, full)):
-        return True
-    if not tokens_match(short[-1], full[-1]):
-        return False
-    rest, k = short[:-1], 0
-    for w in full[:-1]:
-        if k < len(rest) and (tokens_match(rest[k], w) or (len(rest[k]) == 1 and w.startswith(rest[k]))):
-            k += 1
-    return k == len(rest)
+    return len(short) < len(full) or any(len(p) == 1 < len(q) for p, q in zip(short, full))
 
 
 def _ends_name(full: tuple[str, ...], short: tuple[str, ...]) -> bool:

@@ -6,12 +6,14 @@ quotes (`transforms.quotes`), and lay every document out as rows of the tables i
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterable
 
 import polars as pl
 
 from transforms import schema
 from transforms.analyse.parse import parse_documents
+from transforms.names import canonical_name, link_reason
 from transforms.document import AnalysedDocument, Block, SourceDocument, block_id_for
 from transforms.quotes import extract_quotes
 
@@ -50,7 +52,7 @@ def document_tables(
         )
         rows["entity_mentions"].extend(
             dict(doc_id=a.doc_id, mention_id=m.mention_id, sentence_id=m.sentence_id, char_start=m.char_start,
-                 char_end=m.char_end, text=m.text, label=m.label, entity_id=m.entity_id)
+                 char_end=m.char_end, text=m.text, label=m.label, entity_id=m.entity_id, document_name=m.canonical)
             for m in a.mentions
         )
         for i, q in enumerate(extract_quotes(a)):
@@ -71,20 +73,20 @@ class EntityCounter:
     def add(self, a: AnalysedDocument) -> None:
         for m in a.mentions:
             e = self.by_id.setdefault(m.entity_id, dict(
-                entity_id=m.entity_id, name=m.canonical, label=m.label, aliases=set(), docs=set(), n=0))
-            if len(m.canonical) > len(e["name"]):
-                e["name"] = m.canonical
-            e["aliases"].add(m.text)
+                entity_id=m.entity_id, label=m.label, forms=Counter(), reasons=set(), docs=set()))
+            e["forms"][m.text] += 1
+            reason = link_reason(m.text, m.canonical, m.label)
+            if reason:
+                e["reasons"].add(reason)
             e["docs"].add(a.doc_id)
-            e["n"] += 1
 
     def frame(self) -> pl.DataFrame:
-        rows = [
-            dict(entity_id=e["entity_id"], name=e["name"], label=e["label"],
-                 aliases=sorted(e["aliases"] - {e["name"]}), merge_reasons=[],
-                 n_documents=len(e["docs"]), n_mentions=e["n"])
-            for e in sorted(self.by_id.values(), key=lambda e: e["entity_id"])
-        ]
+        rows = []
+        for e in sorted(self.by_id.values(), key=lambda e: e["entity_id"]):
+            name = canonical_name(e["forms"], e["label"])
+            rows.append(dict(entity_id=e["entity_id"], name=name, label=e["label"],
+                             aliases=sorted(set(e["forms"]) - {name}), merge_reasons=sorted(e["reasons"]),
+                             n_documents=len(e["docs"]), n_mentions=sum(e["forms"].values())))
         return schema.ENTITIES.frame(rows)
 
 

@@ -120,6 +120,29 @@ WORDS: dict[str, str] = {
     """,
 }
 
+#: Everyday names of countries that ISO 3166 (pycountry) does not list, by ISO alpha-3 code.
+COUNTRY_ALIASES: dict[str, str] = {
+    "USA": "america|u.s.|u.s.a.|us|united states of america|the states",
+    "GBR": "britain|great britain|uk|u.k.|england and wales",
+    "RUS": "russia",
+    "KOR": "south korea",
+    "PRK": "north korea",
+    "IRN": "iran",
+    "SYR": "syria",
+    "VNM": "vietnam",
+    "TWN": "taiwan",
+    "BOL": "bolivia",
+    "VEN": "venezuela",
+    "TZA": "tanzania",
+    "LAO": "laos",
+    "MDA": "moldova",
+    "CZE": "czech republic|czechia",
+    "NLD": "holland|the netherlands",
+    "CIV": "ivory coast",
+    "COD": "congo-kinshasa|democratic republic of congo|dr congo",
+    "ARE": "uae|u.a.e.|emirates",
+}
+
 #: Pronouns of one person, with the gender they give.
 PERSONAL_PRONOUNS: dict[str, str] = {'he': 'm', 'him': 'm', 'she': 'f', 'her': 'f'}
 #: Honorifics that give a person's gender.

@@ -5,7 +5,13 @@ Entities merge only on evidence: compatible names (transliteration-aware, see
 besides the name: a role or title around the mentions, or distinctive co-mentioned entities. A
 first name alone never links two people; two full names with different family names never merge,
 even through a third shorter name. Every merge is recorded in `entities.merge_reasons` as
-"alias: evidence". Two known entities are never fused by a new document.
+"alias: evidence", beside the links articles make themselves.
+
+Units are the entities of single documents (a label and the name the document gives the entity,
+`entity_mentions.document_name`), whether they arrive in this batch or were published before:
+resolution clusters the units of the batch together with every published unit it touches, from
+their mentions, so the same documents give the same entities whether they arrive in one run or
+several, and a later document can join two published entities (their mentions move to one id).
 """
 from __future__ import annotations
 
@@ -15,7 +21,11 @@ from functools import cached_property
 
 from transforms import schema
 from transforms.names import (
+    IN_DOCUMENT,
+    canonical_name,
+    country_code,
     entity_id_for,
+    link_reason,
     initials,
     is_acronym,
     name_fullness,
@@ -36,6 +46,10 @@ from transforms.union_find import UnionFind
 
 # Labels the model confuses with each other for one name; merging never crosses groups.
 _LABEL_GROUP = {"ORG": "org", "FAC": "org", "GPE": "place", "LOC": "place", "WEAPON": "thing", "PRODUCT": "thing"}
+# The model gives one place or organisation either label ("Leeds" the club, "Washington" the
+# government): one name meets across them, never with a person or nationality.
+_NAMED_PLACES = frozenset({"org", "place"})
+_COUNTRY = "another name of the country of"
 # Organisation head nouns that translations swap ("Popular Mobilization Forces/Units").
 _HEAD_SYNONYMS = (frozenset(translit_token(w) for w in ("forces", "units", "troops")),)
 _MERGE_ROLE_MIN = 2
@@ -52,16 +66,17 @@ DocEntities = dict[str, Counter]
 
 @dataclass
 class _Unit:
-    """One entity before cross-document merging: a batch provisional id or a known entity."""
+    """One document-level entity (a label and a document's name for it) before cross-document
+    merging; the same unit id in several documents is one unit."""
 
     uid: str
     label: str
-    known: bool
     names: set[str] = field(default_factory=set)
+    forms: Counter = field(default_factory=Counter)  # mention text -> mentions
     docs: set[str] = field(default_factory=set)
     role: set[str] = field(default_factory=set)
     n_mentions: int = 0
-    reasons: list[str] = field(default_factory=list)
+    reasons: set[str] = field(default_factory=set)  # links the documents make themselves
 
     @cached_property
     def group(self) -> str:
@@ -70,27 +85,36 @@ class _Unit:
     # Names are final once `_units` has read every mention; the pair loops ask for these often.
     @cached_property
     def full_names(self) -> list[tuple[str, ...]]:
-        """Persons: the longest names (short forms are judged against them); others: every
-        multi-word name (an organisation has several: an Arabic name, its translation)."""
+        """Persons: the unit's name (short forms are judged against it: a headline word glued
+        once to the name is not the name); others: every multi-word name (an organisation has
+        several: an Arabic name, its translation)."""
         toks = {name_tokens(n) for n in self.names} - {()}
         if self.label != "PERSON":
             return sorted(t for t in toks if len(t) > 1 or len(toks) == 1)
-        longest = max((len(t) for t in toks), default=0)
-        return sorted(t for t in toks if len(t) == longest)
+        return [name_tokens(self.display)] if name_tokens(self.display) else []
+
+    @cached_property
+    def countries(self) -> set[str]:
+        """ISO codes of the countries the unit's names name (places and organisations)."""
+        if self.group not in _NAMED_PLACES:
+            return set()
+        return {c for c in map(country_code, self.names) if c}
 
     @cached_property
     def keys(self) -> set[str]:
         return {name_key(n) for n in self.names}
 
-    @property
+    @cached_property
     def display(self) -> str:
-        """The fullest name of the unit (its uid when it has none)."""
-        return max(self.names, key=lambda t: name_fullness(t, self.label)) if self.names else self.uid
+        """The unit's name: its most used full form (its uid when it has none)."""
+        return canonical_name(self.forms, self.label) if self.forms else (
+            max(self.names, key=lambda t: name_fullness(t, self.label)) if self.names else self.uid)
 
 
 def resolve_entities(batch, known, texts: ArticleTexts, features: Features):
-    """(batch provisional id -> resolved id, entity rows the batch touches, every unit's resolved id)."""
-    units, doc_entities = _units(batch, known, texts, features)
+    """(batch provisional id -> resolved id, entity rows of every cluster the batch touches, every
+    unit's and every published id's resolved id, published mentions that move to another id)."""
+    units, doc_entities, current = _units(batch, known, texts, features)
     related = {}  # names do not change between passes: relate each pair once, keep the compatible ones
     for x, y in sorted(_candidate_pairs(units)):
         rel = _name_relation(units[x], units[y])
@@ -100,41 +124,49 @@ def resolve_entities(batch, known, texts: ArticleTexts, features: Features):
     members_of = {uid: [uid] for uid in units}
     for _ in range(_PASSES):
         _merge_pass(related, units, doc_entities, forest, members_of)
-    return _entity_rows(batch, units, members_of)
+    return _entity_rows(batch, units, members_of, current)
 
 
 # ---------------------------------------------------------------------------------------------
 # Units and candidate pairs
 # ---------------------------------------------------------------------------------------------
 
-def _units(batch, known, texts: ArticleTexts, features: Features) -> tuple[dict[str, _Unit], DocEntities]:
+def _units(batch, known, texts: ArticleTexts, features: Features):
+    """Units from the batch's and the published mentions; `current` maps each published
+    (entity id, label, document name) to its unit."""
     units: dict[str, _Unit] = {}
-    for row in known["entities"].iter_rows(named=True):
-        u = units[row["entity_id"]] = _Unit(row["entity_id"], row["label"], True)
-        u.names |= {row["name"], *(row["aliases"] or [])}
-        u.reasons = list(row["merge_reasons"] or [])
     for row in batch["entities"].iter_rows(named=True):
-        if row["entity_id"] not in units:
-            units[row["entity_id"]] = _Unit(row["entity_id"], row["label"], False, {row["name"]})
-        else:  # the provisional id equals a known id: the same label and name key
-            units[row["entity_id"]].names.add(row["name"])
+        u = units.setdefault(row["entity_id"], _Unit(row["entity_id"], row["label"]))
+        u.names.add(row["name"])
+        u.reasons |= {r for r in row["merge_reasons"] or () if r.endswith(IN_DOCUMENT)}
     doc_entities: DocEntities = defaultdict(Counter)
-    cols = ["doc_id", "entity_id", "text", "label", "char_start", "char_end"]
-    for table in (known["entity_mentions"], batch["entity_mentions"]):
-        for doc_id, eid, text, label, start, end in table.select(cols).iter_rows():
-            if eid is None or label in NUMERIC_LABELS or eid not in units:
-                continue
-            u = units[eid]
+    current: dict[tuple[str, str, str], str] = {}
+    cols = ["doc_id", "entity_id", "text", "label", "char_start", "char_end", "document_name"]
+    for table, published in ((known["entity_mentions"], True), (batch["entity_mentions"], False)):
+        for doc_id, eid, text, label, start, end, doc_name in table.select(cols).iter_rows():
+            if eid is None or (published and label in NUMERIC_LABELS):
+                continue  # dates and numbers never merge: their published rows stay as they are
+            uid = eid
+            if published:
+                uid = entity_id_for(label, doc_name or text)
+                current[(eid, label, doc_name or text)] = uid
+                reason = link_reason(text, doc_name or text, label)
+                if reason:
+                    units.setdefault(uid, _Unit(uid, label)).reasons.add(reason)
+            u = units.setdefault(uid, _Unit(uid, label))
             u.names.add(text)
+            u.forms[text] += 1
             u.docs.add(doc_id)
             u.n_mentions += 1
-            doc_entities[doc_id][eid] += 1
+            if label in NUMERIC_LABELS:
+                continue
+            doc_entities[doc_id][uid] += 1
             if label == "PERSON" and doc_id in texts and doc_id not in features.role_docs:
                 u.role |= features.role_of(doc_id, start, end, texts)
     for eid, role in features.roles.items():  # role words gathered ahead for whole documents
         if eid in units:
             units[eid].role |= role
-    return units, doc_entities
+    return units, doc_entities, current
 
 
 def _blocking_keys(u: _Unit) -> set[str]:
@@ -149,16 +181,20 @@ def _blocking_keys(u: _Unit) -> set[str]:
             keys.add(initials(n) if len(n.split()) > 1 else n.upper())
             if len(toks) >= 3:
                 keys.add(" ".join(toks[:-1]))
+    keys |= {f"country {c}" for c in u.countries}
     return keys
 
 
 def _candidate_pairs(units: dict[str, _Unit]) -> set[tuple[str, str]]:
-    """Pairs of units (smaller id first) sharing a blocking key, not both known."""
+    """Pairs of units (smaller id first) sharing a blocking key."""
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
     for uid, u in sorted(units.items()):
+        if u.label in NUMERIC_LABELS:
+            continue
         for k in _blocking_keys(u):
             if k:
-                blocks[(u.group, k[:4] if u.label == "PERSON" else k)].append(uid)
+                group = "org/place" if u.group in _NAMED_PLACES else u.group
+                blocks[(group, k[:4] if u.label == "PERSON" else k)].append(uid)
     pairs = set()
     for members in blocks.values():
         members = sorted(set(members))
@@ -166,8 +202,7 @@ def _candidate_pairs(units: dict[str, _Unit]) -> set[tuple[str, str]]:
             continue
         for i, x in enumerate(members):
             for y in members[i + 1:]:
-                if not (units[x].known and units[y].known):
-                    pairs.add((x, y))
+                pairs.add((x, y))
     return pairs
 
 
@@ -177,7 +212,11 @@ def _candidate_pairs(units: dict[str, _Unit]) -> set[tuple[str, str]]:
 
 def _name_relation(a: _Unit, b: _Unit) -> tuple[str, str] | None:
     """How the names of two units relate: (strength, description), or None when incompatible."""
+    if a.countries & b.countries:
+        return ("same", _COUNTRY)
     if a.group != b.group:
+        if a.group in _NAMED_PLACES and b.group in _NAMED_PLACES and a.keys & b.keys:
+            return ("same", "the same name, another type, as")
         return None
     if a.label == "PERSON":
         return _person_relation(a, b)
@@ -304,17 +343,15 @@ def _merge_pass(related, units: dict[str, _Unit], doc_entities: DocEntities, for
         if rx == ry:
             continue
         cx, cy = members_of[rx], members_of[ry]
-        if any(units[m].known for m in cx) and any(units[m].known for m in cy):
-            continue
         if not _clusters_compatible([units[m] for m in cx], [units[m] for m in cy]):
             continue
-        keep, drop = sorted((rx, ry), key=lambda r: (not any(units[m].known for m in members_of[r]), r))
+        keep, drop = sorted((rx, ry))
         forest.attach(drop, keep)
         members_of[keep] = cx + cy if keep == rx else cy + cx
         del members_of[drop]
         short, full = sorted((units[x], units[y]), key=lambda u: name_fullness(u.display, u.label))
         reason = f"{short.display}: {why} {full.display}" + ("; " + "; ".join(notes) if notes else "")
-        units[keep].reasons.append(reason)
+        units[keep].reasons.add(reason)
 
 
 def _merge_candidates(related, units: dict[str, _Unit], doc_entities: DocEntities, canonical_of):
@@ -323,7 +360,7 @@ def _merge_candidates(related, units: dict[str, _Unit], doc_entities: DocEntitie
     candidates = []
     for (x, y), (strength, why) in related.items():
         score, notes = _evidence(units[x], units[y], doc_entities, units, canonical_of)
-        exact = strength == "same" and bool(units[x].keys & units[y].keys)
+        exact = strength == "same" and (bool(units[x].keys & units[y].keys) or why == _COUNTRY)
         if strength == "same":
             needed = 0.0 if exact else 1.0
             if not exact:
@@ -341,49 +378,49 @@ def _merge_candidates(related, units: dict[str, _Unit], doc_entities: DocEntitie
 # Resolved ids and rows
 # ---------------------------------------------------------------------------------------------
 
-def _entity_rows(batch, units: dict[str, _Unit], members_of):
-    """Resolved ids (a known id when the cluster has one, else a hash of the fullest name) and the
-    rows of the clusters the batch touches."""
-    used: set[str] = {uid for uid, u in units.items() if u.known}
+def _entity_rows(batch, units: dict[str, _Unit], members_of, current):
+    """Resolved ids and the entity rows of every cluster. A cluster's id derives from its label
+    and name (the most used full form over all its mentions), so it depends on the cluster alone,
+    not on the order documents arrived in."""
+    batch_ids = set(batch["entities"]["entity_id"].to_list())
     resolved: dict[str, str] = {}
     rows = []
-    batch_ids = set(batch["entities"]["entity_id"])
+    used: set[str] = set()
     for root in sorted(members_of):
-        members = [units[m] for m in members_of[root]]
-        names = set().union(*(m.names for m in members))
+        members = sorted((units[m] for m in members_of[root]), key=lambda m: m.uid)
+        forms = sum((m.forms for m in members), Counter())
         label = _cluster_label(members)
-        name = max(names, key=lambda t: name_fullness(t, label))
-        eid = _cluster_entity_id(members, label, name, used)
+        name = canonical_name(forms, label) if forms else max(
+            set().union(*(m.names for m in members)), key=lambda t: name_fullness(t, label))
+        eid = entity_id_for(label, name)
+        if eid in used:
+            eid = hash_id("ent", label, name_key(name), *(m.uid for m in members))
         used.add(eid)
         for m in members:
             resolved[m.uid] = eid
-        if any(m.uid in batch_ids for m in members):
-            rows.append(_entity_row(eid, name, label, names, members))
+        names = set(forms) | set().union(*(m.names for m in members))
+        rows.append(_entity_row(eid, name, label, names, members))
     entity_id_map = {p: resolved[p] for p in sorted(batch_ids)}
-    mention_entity = {uid: resolved[uid] for uid in units}
-    return entity_id_map, schema.ENTITIES.frame(sorted(rows, key=lambda r: r["entity_id"])), mention_entity
+    mention_entity = dict(resolved)
+    moves = {key: resolved[uid] for key, uid in sorted(current.items()) if resolved[uid] != key[0]}
+    went: dict[str, Counter] = defaultdict(Counter)  # published id -> where its units went, by mentions
+    for (old, _, _), uid in current.items():
+        went[old][resolved[uid]] += units[uid].n_mentions
+    for old, to in went.items():
+        mention_entity.setdefault(old, max(to, key=lambda e: (to[e], e)))
+    return entity_id_map, schema.ENTITIES.frame(sorted(rows, key=lambda r: r["entity_id"])), mention_entity, moves
 
 
 def _cluster_label(members: list[_Unit]) -> str:
-    """A known member's label, else the label of most mentions."""
-    return next((m.label for m in members if m.known), None) or Counter(
-        m.label for m in members for _ in range(max(m.n_mentions, 1))).most_common(1)[0][0]
-
-
-def _cluster_entity_id(members: list[_Unit], label: str, name: str, used: set[str]) -> str:
-    known_member = next((m.uid for m in sorted(members, key=lambda m: m.uid) if m.known), None)
-    if known_member:
-        return known_member
-    eid = entity_id_for(label, name)
-    if eid in used:
-        eid = hash_id("ent", label, name_key(name), *sorted(m.uid for m in members))
-    return eid
+    """The label of most mentions (ties: the label's name, so the choice is stable)."""
+    votes = Counter()
+    for m in members:
+        votes[m.label] += max(m.n_mentions, 1)
+    return max(votes, key=lambda lb: (votes[lb], lb))
 
 
 def _entity_row(eid: str, name: str, label: str, names: set[str], members: list[_Unit]) -> dict:
-    reasons = []
-    for m in sorted(members, key=lambda m: (not m.known, m.uid)):
-        reasons += [r for r in m.reasons if r not in reasons]
+    reasons = sorted(set().union(*(m.reasons for m in members)))
     return dict(
         entity_id=eid, name=name, label=label, aliases=sorted(names - {name}), merge_reasons=reasons,
         n_documents=len(set().union(*(m.docs for m in members))), n_mentions=sum(m.n_mentions for m in members),

@@ -9,7 +9,7 @@ use), `stories`, `statements`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -30,6 +30,10 @@ class Resolution:
     story_ids: dict[str, str]          # doc_id -> story_id (batch docs and known docs whose story changed)
     near_duplicate_of: dict[str, str]  # doc_id -> earlier doc_id it nearly copies
     statement_ids: dict[str, str]      # quote_id -> statement_id (batch quotes and changed known quotes)
+    #: (published entity_id, label, document_name) -> the entity_id its mentions move to
+    entity_moves: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: published entity_id -> the entity most of its mentions belong to now (quote speakers follow)
+    entity_renames: dict[str, str] = field(default_factory=dict)
 
 
 def resolve(batch: dict[str, pl.DataFrame], known: dict[str, pl.DataFrame],
@@ -43,19 +47,21 @@ def resolve(batch: dict[str, pl.DataFrame], known: dict[str, pl.DataFrame],
     known = {name: known.get(name, schema.TABLES[name].empty()) for name in KNOWN_TABLES}
     features = features or Features()
     texts = article_texts(known["blocks"], batch["blocks"])
-    entity_id_map, entities, mention_entity = resolve_entities(batch, known, texts, features)
+    entity_id_map, entities, mention_entity, moves = resolve_entities(batch, known, texts, features)
     story_ids, near_dups = resolve_stories(batch, known, texts, mention_entity, features)
-    statement_ids = resolve_statements(batch, known, entity_id_map, features)
-    return Resolution(entity_id_map, entities, story_ids, near_dups, statement_ids)
+    statement_ids = resolve_statements(batch, known, {**mention_entity, **entity_id_map}, features)
+    published = set(known["entities"]["entity_id"].to_list()) | {old for old, _, _ in moves}
+    renames = {old: new for old, new in sorted(mention_entity.items()) if old in published and old != new}
+    return Resolution(entity_id_map, entities, story_ids, near_dups, statement_ids, moves, renames)
 
 
 def apply_resolution(
     batch: dict[str, pl.DataFrame], res: Resolution
-) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, pl.DataFrame]:
-    """The batch with resolved ids, plus the story and statement changes of already-known rows.
-
-    Returns (tables, story_updates(doc_id, story_id), statement_updates(quote_id, statement_id)).
-    """
+) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """The batch with resolved ids, plus the changes of already-published rows: `story_updates`
+    (doc_id, story_id), `statement_updates` (quote_id, statement_id), `entity_moves` (entity_id,
+    label, document_name, new_entity_id: published mentions that belong to another entity now)
+    and `entity_renames` (entity_id, new_entity_id: where their quotes' speakers go)."""
     ids = res.entity_id_map
     out = dict(batch)
     out["entity_mentions"] = batch["entity_mentions"].with_columns(
@@ -68,7 +74,7 @@ def apply_resolution(
         pl.col("doc_id").replace_strict(res.story_ids, default=None, return_dtype=pl.String).alias("story_id"),
         pl.col("doc_id").replace_strict(res.near_duplicate_of, default=None, return_dtype=pl.String)
         .alias("near_duplicate_of"))
-    out["entities"] = _entity_table(out["entity_mentions"], res.entities)
+    out["entities"] = schema.conform(schema.ENTITIES, res.entities.sort("entity_id"))
     batch_docs = set(batch["documents"]["doc_id"].to_list())
     batch_quotes = set(batch["quotes"]["quote_id"].to_list())
     story_updates = pl.DataFrame(
@@ -77,15 +83,12 @@ def apply_resolution(
     statement_updates = pl.DataFrame(
         [(q, s) for q, s in sorted(res.statement_ids.items()) if q not in batch_quotes],
         schema={"quote_id": pl.String, "statement_id": pl.String}, orient="row")
-    return out, story_updates, statement_updates
+    entity_moves = pl.DataFrame(
+        [(*k, v) for k, v in sorted(res.entity_moves.items())],
+        schema={"entity_id": pl.String, "label": pl.String, "document_name": pl.String, "new_entity_id": pl.String},
+        orient="row")
+    entity_renames = pl.DataFrame(
+        sorted(res.entity_renames.items()), schema={"entity_id": pl.String, "new_entity_id": pl.String}, orient="row")
+    return out, dict(story_updates=story_updates, statement_updates=statement_updates,
+                     entity_moves=entity_moves, entity_renames=entity_renames)
 
-
-def _entity_table(mentions: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
-    """The resolved entities the batch mentions, counted over the batch's mentions."""
-    counts = mentions.group_by("entity_id").agg(
-        pl.col("doc_id").n_unique().alias("n_documents"), pl.len().cast(pl.Int64).alias("n_mentions"))
-    return schema.conform(
-        schema.ENTITIES,
-        entities.drop("n_documents", "n_mentions").join(counts, on="entity_id", how="inner")
-        .with_columns(pl.col("n_documents").cast(pl.Int64)).sort("entity_id"),
-    )
