@@ -117,3 +117,34 @@ def test_cli_runs_and_queries_in_real_processes(tmp_path):
     drop = subprocess.run([str(exe), "sql", "DROP TABLE quotes", "--warehouse", str(wh)],
                           capture_output=True, text=True, timeout=120)
     assert drop.returncode != 0 and "read-only" in drop.stderr
+
+
+def _entity_rows(warehouse: Path) -> tuple[list, list]:
+    con = duckdb.connect(str(warehouse / "newsflow.duckdb"), read_only=True)
+    try:
+        entities = con.execute("SELECT * FROM entities ORDER BY entity_id").fetchall()
+        mentions = con.execute("SELECT mention_id, entity_id FROM entity_mentions ORDER BY mention_id").fetchall()
+        speakers = con.execute("SELECT quote_id, speaker_entity_id FROM quotes ORDER BY quote_id").fetchall()
+        return entities, mentions + speakers
+    finally:
+        con.close()
+
+
+def test_entities_are_the_same_in_one_run_several_runs_and_after_a_full_refresh(prefect_server, tmp_path):
+    """The namesakes articles in one run, in three runs, and those three runs' warehouse rebuilt
+    with --full-refresh: byte-identical entity rows, and every mention and speaker on one id."""
+    from flows.pipeline import news_pipeline
+
+    articles = sorted((ROOT / "tests" / "fixtures" / "namesakes").glob("*.txt"))
+    parts = [tmp_path / f"part{k}" for k in range(3)]
+    for k, part in enumerate(parts):
+        part.mkdir()
+        for p in articles[k::3]:
+            shutil.copy(p, part / p.name)
+    news_pipeline(inputs=[str(p) for p in parts], warehouse=str(tmp_path / "one"))
+    for part in parts:
+        news_pipeline(inputs=[str(part)], warehouse=str(tmp_path / "three"))
+    one, three = _entity_rows(tmp_path / "one"), _entity_rows(tmp_path / "three")
+    assert one == three
+    news_pipeline(inputs=[str(p) for p in parts], warehouse=str(tmp_path / "three"), full_refresh=True)
+    assert _entity_rows(tmp_path / "three") == one
