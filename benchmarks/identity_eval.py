@@ -22,20 +22,23 @@ entities merged as `combine` merges them: longest name, aliases joined).
    wrongly placed share first.
 2. PolNeAR (polnear_dev + polnear_train, `--polnear dev|all|none`):
    a. namesake merges: PERSON entities whose name and aliases hold two multi-word names with
-      the same last token but incompatible given names (first tokens that neither match by
-      `transforms.names.tokens_match` after `translit_token`, nor are an initial of the other,
-      nor are variants in the GIVEN_NAME_VARIANTS lexicon table);
+      the same last token (`tokens_match` after `translit_token`) but incompatible given names:
+      no word before the surname of one is compatible with one of the other's (compatible: the
+      same name by `tokens_match` after `translit_token`, an initial of the other, or variants
+      in the GIVEN_NAME_VARIANTS lexicon table). Counting words beyond the first lets "Crooked
+      Hillary Clinton" join "Hillary Clinton". Counted once over names that are PERSON mention
+      texts in >= 2 documents, once over all names (one-off NER spans included);
    b. one id per person: for every multi-word PERSON mention name (`name_key` of its text, >= 2
       tokens) in >= 3 documents, the number of distinct resolved entity_ids its mentions got;
       and the bare-surname share: single-word PERSON mentions equal to such a name's last token
       in a document where that full name occurs, and how many got the full name's id there;
    c. quote speakers on polnear_dev: predicted quotes matched to gold direct pieces as
       benchmarks/quotes_eval.py matches them (first unused prediction overlapping by half the
-      longer span); where the gold source is a multi-word name (its capitalised words minus
-      titles, quotes_eval's rule), the speaker entity's name is right when its last token
-      matches the gold surname and its first token is a compatible given name (2a's rule; a
-      surname-only entity name is counted apart), a "namesake speaker error" when the surname
-      matches but the given name is incompatible.
+      longer span); where the gold source is a multi-word name (the last run of consecutive
+      capitalised words of the source phrase's head, before any comma, parenthesis or
+      "of/at/who ..." clause, minus titles and pronouns, quotes_eval's word lists), the speaker entity's name is right when its last word matches the gold surname
+      and the given names are compatible (2a's rule; a surname-only entity name is counted
+      apart), a "namesake speaker error" when the surname matches but the given names do not.
 3. `--scale`: seconds of `resolve(batch, known)` (median of 3) for a batch of 100 BBC documents
    against known warehouses of 1,000 and 10,000 documents. The 1,000 are BBC articles resolved
    as one batch; the 10,000 are those resolved tables replicated 10 times, copy k>0 with
@@ -74,7 +77,7 @@ from transforms import schema  # noqa: E402
 from transforms.analyse import combine, document_tables  # noqa: E402
 from transforms.analyse.tables import merge_entities  # noqa: E402
 from transforms.lexicon import table  # noqa: E402
-from transforms.names import name_key, name_tokens, tokens_match, translit_token  # noqa: E402
+from transforms.names import HONORIFICS, PARTICLES, name_key, name_tokens, tokens_match, translit_token  # noqa: E402
 from transforms.resolve import apply_resolution, resolve  # noqa: E402
 from transforms.resolve.resolution import KNOWN_TABLES  # noqa: E402
 
@@ -209,9 +212,12 @@ def given_compatible(a: str, b: str) -> bool:
 
 
 def person_words(name: str) -> list[str]:
-    """Words of a person's name without honorifics and particles (raw spelling, in order)."""
-    keep = set(name_tokens(name))
-    return [w for w in re.findall(r"[^\W_][\w'’.-]*", name) if translit_token(w) in keep]
+    """Whitespace words of a person's name without punctuation, leading honorifics and particles, in
+    order ("King" is an honorific only before a name: "Charlie King" keeps it)."""
+    words = [w for w in (w.strip(",;:()[]\"“”") for w in name.split()) if w]
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words = words[1:]
+    return [w for w in words if w.lower() not in PARTICLES] or words
 
 
 # ---------------------------------------------------------------- 1. AIDA
@@ -301,17 +307,34 @@ def worst(clusters: dict, key: str, n: int) -> list:
 
 
 # ---------------------------------------------------------------- 2. PolNeAR
-def namesake_merges(entities: pl.DataFrame) -> list[tuple[dict, list[tuple[str, str]]]]:
-    """PERSON entities holding two multi-word names with one surname and incompatible given names."""
-    out = []
+def names_compatible(a: list[str], b: list[str]) -> bool:
+    """Two multi-word names with one surname may be one person: some given-name word (any word
+    before the surname) of one is compatible with one of the other ("Crooked Hillary Clinton"
+    and "Hillary Clinton" are; "Bill Clinton" and "Hillary Rodham Clinton" are not)."""
+    return any(given_compatible(x, y) for x in a[:-1] for y in b[:-1])
+
+
+def same_surname(a: list[str], b: list[str]) -> bool:
+    return tokens_match(translit_token(a[-1]), translit_token(b[-1]))
+
+
+def namesake_merges(entities: pl.DataFrame, mentions: pl.DataFrame) -> tuple[list, list]:
+    """PERSON entities holding two multi-word names with one surname and incompatible given names:
+    (those where both names are PERSON mention texts in >= 2 documents, all of them)."""
+    persons = mentions.filter(pl.col("label") == "PERSON").group_by("text").agg(pl.col("doc_id").n_unique())
+    recurring = set(persons.filter(pl.col("doc_id") >= 2)["text"])
+    strict, loose = [], []
     for e in entities.filter(pl.col("label") == "PERSON").iter_rows(named=True):
-        full = [w for w in (person_words(x) for x in {e["name"], *(e["aliases"] or ())}) if len(w) >= 2]
-        clashes = sorted({tuple(sorted((" ".join(a), " ".join(b)))) for a in full for b in full
-                          if tokens_match(translit_token(a[-1]), translit_token(b[-1]))
-                          and not given_compatible(a[0], b[0])})
+        full = [(x, w) for x in {e["name"], *(e["aliases"] or ())} if len(w := person_words(x)) >= 2]
+        clashes = sorted({tuple(sorted((x, y))) for x, a in full for y, b in full
+                          if same_surname(a, b) and not names_compatible(a, b)})
         if clashes:
-            out.append((e, clashes))
-    return sorted(out, key=lambda x: (-(x[0]["n_mentions"] or 0), x[0]["name"]))
+            loose.append((e, clashes))
+            real = [c for c in clashes if c[0] in recurring and c[1] in recurring]
+            if real:
+                strict.append((e, real))
+    order = lambda x: (-(x[0]["n_mentions"] or 0), x[0]["name"])  # noqa: E731
+    return sorted(strict, key=order), sorted(loose, key=order)
 
 
 def one_id_per_person(mentions: pl.DataFrame) -> tuple[list, Counter]:
@@ -356,25 +379,38 @@ def speaker_check(records: list[dict], tables: dict) -> Counter:
             eid = preds[cands[0]][2]
             verdict = speaker_verdict(words, person_words(name.get(eid, "")) if eid else [])
             out[verdict] += 1
-            if verdict == "namesake":
-                examples.append(f"{r['doc_id']}: gold {g['speaker']!r} -> entity {name.get(eid)!r}")
+            if verdict in ("namesake", "other_surname"):
+                examples.append(f"{verdict}: {r['doc_id'][4:50]}: gold {g['speaker']!r} -> entity {name.get(eid)!r}")
     return out, examples
 
 
 def gold_name_words(speaker: str | None) -> list[str]:
-    """Capitalised words of a gold source minus titles and pronouns (quotes_eval.name_tokens' rule), in order."""
-    keep = quotes_eval.name_tokens(speaker)
-    return [w for w in re.findall(r"[A-Z][\w'’-]*", speaker or "") if (w.lower().rstrip("'’s") or w.lower()) in keep]
+    """The name in a gold source phrase: the last run of consecutive capitalised words of its head
+    (the phrase up to a comma, a parenthesis or a following "of/at/for/who ..." clause), minus titles
+    and pronouns (quotes_eval's NOT_NAMES and PRONOUNS): "Tulsa police Chief Chuck Jordan" -> Chuck
+    Jordan; "Kenneth Baer, a former Obama administration official" -> Kenneth Baer."""
+    head = re.split(r"[,(;:]| (?:of|at|for|from|who|whose|with|in|on|and|to)\b", speaker or "")[0]
+    runs, run = [], []
+    for word in head.split():
+        bare = re.sub(r"['’]s$", "", word.strip("\"'“”‘’"))
+        if bare.lower().rstrip(".") in quotes_eval.NOT_NAMES or bare.lower() in quotes_eval.PRONOUNS:
+            continue
+        if bare[:1].isupper():
+            run.append(bare)
+        else:
+            runs, run = runs + [run], []
+    runs = [r for r in runs + [run] if r]
+    return runs[-1] if runs else []
 
 
 def speaker_verdict(gold: list[str], pred: list[str]) -> str:
     if not pred:
         return "no_speaker_entity"
-    if not tokens_match(translit_token(gold[-1]), translit_token(pred[-1])):
+    if not same_surname(gold, pred):
         return "other_surname"
     if len(pred) == 1:
         return "surname_only"
-    return "right" if given_compatible(gold[0], pred[0]) else "namesake"
+    return "right" if names_compatible(gold, pred) else "namesake"
 
 
 def eval_polnear(shared: Path, which: str, cache: Path, k: int, show: int) -> None:
@@ -382,11 +418,12 @@ def eval_polnear(shared: Path, which: str, cache: Path, k: int, show: int) -> No
     records, texts = unique_texts([r for f in files for r in read_jsonl(f, None)])
     tables = resolve_in_batches(cached_chunks(f"polnear-{which}", texts, files, cache), k)
     print(f"\n== PolNeAR {which} ({len(records)} distinct articles, resolved in {k} batch{'es' if k > 1 else ''})")
-    merges = namesake_merges(tables["entities"])
+    strict, loose = namesake_merges(tables["entities"], tables["entity_mentions"])
     persons = tables["entities"].filter(pl.col("label") == "PERSON").height
-    print(f"(a) namesake merges: {len(merges)} of {persons} PERSON entities")
-    for e, clashes in merges[:show or 10]:
-        print(f"    {e['name']!r} x{e['n_mentions']} clashes {clashes[:3]}; aliases {(e['aliases'] or [])[:8]}")
+    print(f"(a) namesake merges: {len(strict)} of {persons} PERSON entities (both names PERSON mention texts in "
+          f">= 2 docs); {len(loose)} counting any name (one-off NER spans such as 'Beneath Clinton' too)")
+    for e, clashes in strict[:show or 10]:
+        print(f"    {e['name']!r} x{e['n_mentions']} clashes {clashes[:4]}; aliases {(e['aliases'] or [])[:10]}")
     names, bare = one_id_per_person(tables["entity_mentions"])
     one = sum(len(ids) == 1 for _, _, ids in names)
     print(f"(b) multi-word person names in >= 3 docs: {len(names)}; exactly one id: {one} "
@@ -401,7 +438,7 @@ def eval_polnear(shared: Path, which: str, cache: Path, k: int, show: int) -> No
           f"{spk['right']} ({spk['right'] / max(n, 1):.4f}), namesake speaker errors {spk['namesake']}, "
           f"surname only {spk['surname_only']}, other surname {spk['other_surname']}, "
           f"no speaker entity {spk['no_speaker_entity']}")
-    for x in examples[:show or 10]:
+    for x in sorted(examples, key=lambda x: not x.startswith("namesake"))[:show or 10]:
         print(f"    {x}")
 
 
