@@ -464,7 +464,7 @@ def replicate(known: dict[str, pl.DataFrame], copies: int) -> dict[str, pl.DataF
 
 def eval_scale(shared: Path, cache: Path) -> None:
     path = shared / "corpora" / "bbc_news.jsonl"
-    records, texts = unique_texts(read_jsonl(path, None))
+    _, texts = unique_texts(read_jsonl(path, None))
     texts = texts[:1100]
     chunks = cached_chunks("bbc", texts, [path], cache)
     base = resolve_in_batches(chunks[:100], 1)
