@@ -77,7 +77,7 @@ from transforms import schema  # noqa: E402
 from transforms.analyse import combine, document_tables  # noqa: E402
 from transforms.analyse.tables import merge_entities  # noqa: E402
 from transforms.lexicon import table  # noqa: E402
-from transforms.names import HONORIFICS, PARTICLES, name_key, name_tokens, tokens_match, translit_token  # noqa: E402
+from transforms.names import HONORIFICS, PARTICLES, name_key, tokens_match, translit_token  # noqa: E402
 from transforms.resolve import apply_resolution, resolve  # noqa: E402
 from transforms.resolve.resolution import KNOWN_TABLES  # noqa: E402
 
