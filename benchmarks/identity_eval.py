@@ -75,10 +75,9 @@ from layouts_eval import SETTINGS, load_model, read_jsonl, segment, text_source 
 
 from transforms import schema  # noqa: E402
 from transforms.analyse import combine, document_tables  # noqa: E402
-from transforms.analyse.tables import merge_entities  # noqa: E402
 from transforms.lexicon import table  # noqa: E402
 from transforms.names import HONORIFICS, PARTICLES, name_key, tokens_match, translit_token  # noqa: E402
-from transforms.resolve import apply_resolution, resolve  # noqa: E402
+from transforms.resolve import apply_resolution, published_after, resolve  # noqa: E402
 from transforms.resolve.resolution import KNOWN_TABLES  # noqa: E402
 
 CHUNK = 10
@@ -144,35 +143,13 @@ def empty_known() -> dict[str, pl.DataFrame]:
     return {name: schema.TABLES[name].empty() for name in KNOWN_TABLES}
 
 
-def publish_into(known: dict[str, pl.DataFrame], resolved: dict, story_updates, statement_updates) -> dict:
-    """`known` after publishing one resolved batch, as warehouse/store.py publishes it."""
-    docs = _move(known["documents"], "doc_id", "story_id", story_updates)
-    quotes = _move(known["quotes"], "quote_id", "statement_id", statement_updates)
-    return {
-        "entities": merge_entities(pl.concat([known["entities"], resolved["entities"]])),
-        "entity_mentions": pl.concat([known["entity_mentions"], resolved["entity_mentions"]]),
-        "documents": pl.concat([docs, resolved["documents"]]),
-        "blocks": pl.concat([known["blocks"], resolved["blocks"].filter(pl.col("kind").is_in(ARTICLE_KINDS))]),
-        "quotes": pl.concat([quotes, resolved["quotes"]]),
-    }
-
-
-def _move(df: pl.DataFrame, key: str, column: str, updates: pl.DataFrame) -> pl.DataFrame:
-    if updates.is_empty():
-        return df
-    new = dict(updates.select(key, column).iter_rows())
-    return df.with_columns(pl.col(key).replace_strict(new, default=pl.col(column), return_dtype=pl.String)
-                           .alias(column))
-
-
 def resolve_in_batches(chunks: list[dict], k: int) -> dict[str, pl.DataFrame]:
     """All chunks resolved in k consecutive batches; returns the published tables (the final known)."""
     known = empty_known()
     bounds = [round(i * len(chunks) / k) for i in range(k + 1)]
     for a, b in zip(bounds, bounds[1:]):
         batch = combine(chunks[a:b])
-        resolved, story_updates, statement_updates = apply_resolution(batch, resolve(batch, known))
-        known = publish_into(known, resolved, story_updates, statement_updates)
+        known = published_after(known, *apply_resolution(batch, resolve(batch, known)))
     return known
 
 

@@ -11,7 +11,7 @@ import polars as pl
 from conftest import analyse_batch, source_document
 
 from transforms import schema
-from transforms.resolve import apply_resolution, resolve
+from transforms.resolve import apply_resolution, published_after, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "namesakes"
 T0 = datetime(2023, 5, 7, 9, tzinfo=timezone.utc)
@@ -57,28 +57,7 @@ def apply(batch, res, known=None):
     `warehouse.store.publish` leaves it: the batch's rows added with resolved ids, published
     mentions and speakers moved to the entities they belong to now, entity rows replaced."""
     tables, updates = apply_resolution(batch, res)
-    if known is None:
-        return tables
-    out = {}
-    for name in ("entity_mentions", "documents", "blocks", "quotes"):
-        out[name] = pl.concat([known[name].select(tables[name].columns), tables[name]], how="vertical_relaxed")
-    moves = updates["entity_moves"]
-    if not moves.is_empty():
-        em = out["entity_mentions"].with_columns(pl.coalesce("document_name", "text").alias("_name"))
-        em = em.join(moves.rename({"document_name": "_name"}), on=["entity_id", "label", "_name"], how="left")
-        out["entity_mentions"] = em.with_columns(pl.coalesce("new_entity_id", "entity_id").alias("entity_id")) \
-            .drop("new_entity_id", "_name")
-    renames = dict(updates["entity_renames"].iter_rows())
-    out["quotes"] = out["quotes"].with_columns(
-        pl.col("speaker_entity_id").replace_strict(renames, default=pl.col("speaker_entity_id")))
-    for doc_id, story_id in updates["story_updates"].iter_rows():
-        out["documents"] = out["documents"].with_columns(
-            pl.when(pl.col("doc_id") == doc_id).then(pl.lit(story_id)).otherwise(pl.col("story_id")).alias("story_id"))
-    staged = set(tables["entities"]["entity_id"])
-    live = set(out["entity_mentions"]["entity_id"].drop_nulls())
-    out["entities"] = pl.concat([known["entities"].filter(~pl.col("entity_id").is_in(staged)), tables["entities"]]) \
-        .filter(pl.col("entity_id").is_in(live)).sort("entity_id")
-    return out
+    return tables if known is None else published_after(known, tables, updates)
 
 
 def ids(tables, text, source=None):

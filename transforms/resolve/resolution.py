@@ -92,3 +92,37 @@ def apply_resolution(
     return out, dict(story_updates=story_updates, statement_updates=statement_updates,
                      entity_moves=entity_moves, entity_renames=entity_renames)
 
+
+
+def published_after(known: dict[str, pl.DataFrame], tables: dict[str, pl.DataFrame],
+                    updates: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The `known` tables after publishing one resolved batch (`apply_resolution`'s output) into
+    them, as `warehouse.store.publish` does to the warehouse: for tests and benchmarks that run
+    several batches without a warehouse. The batch's documents must be new to `known`."""
+    out = {name: pl.concat([known[name], tables[name].select(known[name].columns)], how="vertical_relaxed")
+           for name in ("entity_mentions", "documents", "blocks", "quotes")}
+    out["blocks"] = out["blocks"].filter(pl.col("kind").is_in(schema.ARTICLE_KINDS))
+    moves = updates["entity_moves"]
+    if not moves.is_empty():
+        em = out["entity_mentions"].with_columns(pl.coalesce("document_name", "text").alias("_name"))
+        em = em.join(moves.rename({"document_name": "_name"}), on=["entity_id", "label", "_name"], how="left")
+        out["entity_mentions"] = em.with_columns(pl.coalesce("new_entity_id", "entity_id").alias("entity_id")) \
+            .drop("new_entity_id", "_name")
+    for name, key, column, changes in (
+        ("quotes", "speaker_entity_id", "speaker_entity_id", updates["entity_renames"]),
+        ("documents", "doc_id", "story_id", updates["story_updates"]),
+        ("quotes", "quote_id", "statement_id", updates["statement_updates"]),
+    ):
+        if not changes.is_empty():
+            new = dict(changes.iter_rows())
+            out[name] = out[name].with_columns(
+                pl.col(key).replace_strict(new, default=pl.col(column), return_dtype=pl.String).alias(column))
+    staged = tables["entities"]["entity_id"].to_list()
+    live = out["entity_mentions"]["entity_id"].drop_nulls().unique().to_list()
+    entities = pl.concat([known["entities"].filter(~pl.col("entity_id").is_in(staged)),
+                          tables["entities"].select(known["entities"].columns)], how="vertical_relaxed")
+    counts = out["entity_mentions"].group_by("entity_id").agg(  # counted over every mention, as the store does
+        pl.col("doc_id").n_unique().cast(pl.Int64).alias("n_documents"), pl.len().cast(pl.Int64).alias("n_mentions"))
+    out["entities"] = schema.conform(schema.ENTITIES, entities.drop("n_documents", "n_mentions")
+                                     .join(counts, on="entity_id", how="inner").sort("entity_id"))
+    return out
