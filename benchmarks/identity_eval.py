@@ -76,7 +76,7 @@ from layouts_eval import SETTINGS, load_model, read_jsonl, segment, text_source 
 from transforms import schema  # noqa: E402
 from transforms.analyse import combine, document_tables  # noqa: E402
 from transforms.lexicon import table  # noqa: E402
-from transforms.names import HONORIFICS, PARTICLES, name_key, tokens_match, translit_token  # noqa: E402
+from transforms.names import given_names_match, HONORIFICS, PARTICLES, name_key, tokens_match, translit_token  # noqa: E402
 from transforms.resolve import apply_resolution, published_after, resolve  # noqa: E402
 from transforms.resolve.resolution import KNOWN_TABLES  # noqa: E402
 
@@ -179,9 +179,12 @@ def print_table(title: str, headers: list[str], rows: list[list]) -> None:
 
 def given_compatible(a: str, b: str) -> bool:
     """Two given-name words may be one person's: same name after transliteration, an initial of
-    the other, or variants in the GIVEN_NAME_VARIANTS lexicon."""
+    the other, a nickname (Bill/William, from the `nicknames` data), or variants in the
+    GIVEN_NAME_VARIANTS lexicon."""
     a, b = a.lower().strip("."), b.lower().strip(".")
     if (len(a) == 1 or len(b) == 1) and a[:1] == b[:1]:
+        return True
+    if given_names_match(translit_token(a), translit_token(b)):
         return True
     if tokens_match(translit_token(a), translit_token(b)):
         return True

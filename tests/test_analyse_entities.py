@@ -116,3 +116,68 @@ def test_names_written_lowercase_elsewhere_are_not_propagated():
     sentences = [(0, 22, "s0"), (23, len(text), "s1")]
     found = [RawMention(*_span(text, "Mark Such"), "Mark Such", "PERSON", "s0")]
     assert propagate_names(text, found, sentences) == []
+
+
+def _persons(text, names):
+    """PERSON mentions of every occurrence of the given names (longest first, no overlaps)."""
+    spans = []
+    for name in sorted(names, key=len, reverse=True):
+        for hit in re.finditer(rf"\b{re.escape(name)}\b", text):
+            if not any(s < hit.end() and hit.start() < e for s, e, _ in spans):
+                spans.append((hit.start(), hit.end(), name))
+    return [RawMention(s, e, n, "PERSON", "s0") for s, e, n in sorted(spans)]
+
+
+def _canonicals(text, names):
+    return [(m.char_start, m.canonical) for m in link_mentions(text, _persons(text, names))]
+
+
+def test_family_members_sharing_a_surname_stay_apart():
+    text = ("Senator Maria Olsen spoke on Monday. Her husband Erik Olsen and their daughter Liv Olsen "
+            "were there. " + "The debate went on for hours about the budget and the schools. " * 6 +
+            "Olsen said the vote would pass.")
+    got = _canonicals(text, ["Maria Olsen", "Erik Olsen", "Liv Olsen", "Olsen"])
+    full = {c for s, c in got if text[s:].startswith(c)}
+    assert full == {"Maria Olsen", "Erik Olsen", "Liv Olsen"}  # three people, three groups
+    # The bare surname far from the relatives means the article's main person of that name.
+    assert got[-1][1] == "Maria Olsen"
+
+
+def test_bare_surname_means_the_person_introduced_first_not_the_relative_named_in_full():
+    text = ("Erik Olsen visited his wife in hospital. Maria Olsen had an operation last week. "
+            "Olsen said she was recovering. Maria Olsen is expected home soon. Olsen returned to work.")
+    got = _canonicals(text, ["Maria Olsen", "Erik Olsen", "Olsen"])
+    assert [c for s, c in got if text[s:s + 6] == "Olsen "] == ["Erik Olsen", "Erik Olsen"]
+
+
+def test_honorific_gender_picks_among_namesakes():
+    text = ("Erik Olsen said he was tired. Maria Olsen said she was not. "
+            + "The debate went on for hours about the budget and the schools. " * 6 + "Mr Olsen left early.")
+    assert _canonicals(text, ["Maria Olsen", "Erik Olsen", "Olsen"])[-1][1] == "Erik Olsen"
+
+
+def test_nickname_and_middle_initial_forms_link_to_the_full_name():
+    text = "William J. Hartley arrived. Bill Hartley said the plan was ready. William Hartley left."
+    got = _canonicals(text, ["William J. Hartley", "Bill Hartley", "William Hartley"])
+    assert {c for _, c in got} == {"William J. Hartley"}
+
+
+def test_canonical_is_the_most_used_clean_full_form():
+    text = "Maria Olsen Invokes Rule. Maria Olsen spoke. Maria Olsen left. Olsen said."
+    got = _canonicals(text, ["Maria Olsen Invokes", "Maria Olsen", "Olsen"])
+    assert {c for _, c in got} == {"Maria Olsen"}
+
+
+def test_a_place_in_brackets_qualifies_a_name_and_does_not_merge_with_it():
+    text = "1. Jane Kowalski (Poland) 2:10.5"
+    mentions = [RawMention(*_span(text, "Jane Kowalski"), "Jane Kowalski", "GPE", "s0"),
+                RawMention(*_span(text, "Poland"), "Poland", "GPE", "s0")]
+    linked = link_mentions(text, mentions)
+    assert linked[0].canonical != linked[1].canonical
+
+
+def test_a_bare_given_name_links_only_to_the_one_person_it_fits():
+    text = "Monica Hartley won in straight sets. Monica said she was pleased."
+    assert {c for _, c in _canonicals(text, ["Monica Hartley", "Monica"])} == {"Monica Hartley"}
+    text = "Monica Hartley beat Monica Olsen. Monica said she was pleased."
+    assert _canonicals(text, ["Monica Hartley", "Monica Olsen", "Monica"])[-1][1] == "Monica"

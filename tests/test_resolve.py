@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from conftest import analyse_batch
+from conftest import analyse_batch, source_document
 from resolve_fixtures import (
     apply,
     empty,
@@ -67,3 +67,30 @@ def test_entities_do_not_depend_on_how_documents_arrive(nlp, batch, resolved):
     assert warehouse["entities"].equals(one_run["entities"])
     by_mention = lambda t: dict(t["entity_mentions"].select("mention_id", "entity_id").iter_rows())  # noqa: E731
     assert by_mention(warehouse) == by_mention(one_run)
+
+
+_SPELLINGS = {
+    "a.txt": "Envoy holds talks in Geneva\n\nKassem Suleimani, the envoy, met the mediator Lorenzo Vettel in Geneva "
+             "on Tuesday, officials said.\n\nSuleimani told reporters the talks with Vettel had been useful and would "
+             "continue next week.\n",
+    "b.txt": "Visit to Tehran\n\nQassem Soleimani arrived in Tehran on Friday for a two-day visit.\n\n"
+             "Soleimani is expected to return home on Sunday.\n",
+    "c.txt": "Mediator meets envoy again\n\nQassem Soleimani held a second round of talks with Lorenzo Vettel on "
+             "Monday, a spokesman said.\n\nVettel said progress had been made.\n",
+}
+
+
+def test_a_later_document_merges_two_published_entities(nlp):
+    """Two spellings with nothing else in common stay apart; a later article that shares a
+    co-mention with one and the spelling of the other joins them, and the published mentions
+    move to the one id, with the reason."""
+    docs = {name: source_document(text, name) for name, text in _SPELLINGS.items()}
+    first = analyse_batch([docs["a.txt"], docs["b.txt"]], nlp, run_id="r1")
+    w1 = apply(first, resolve(first, empty()))
+    assert not one(w1, "Kassem Suleimani", "Qassem Soleimani")
+    second = analyse_batch([docs["c.txt"]], nlp, run_id="r2")
+    w2 = apply(second, resolve(second, w1), w1)
+    assert one(w2, "Kassem Suleimani", "Suleimani", "Qassem Soleimani", "Soleimani")
+    (row,) = w2["entities"].filter(pl.col("name") == "Qassem Soleimani").to_dicts()
+    assert any(r.startswith("Kassem Suleimani: another spelling of") and "Lorenzo Vettel" in r
+               for r in row["merge_reasons"])

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import pycountry
+import countryinfo
 from nicknames import NickNamer
 from rapidfuzz.distance import Levenshtein
 from unidecode import unidecode
@@ -202,6 +202,11 @@ def name_fullness(text: str, label: str) -> tuple:
     return (not is_acronym(text), len(words), len(text), text)
 
 
+# Words joined by single spaces, dots, hyphens, apostrophes or "&": no brackets, stray marks,
+# digits or unusual spaces (a tagger's span that caught "Doe]" or "Doe—35").
+_CLEAN_NAME = re.compile(r"[^\W\d_]+\.?(?:(?: |-|'|’|\. ?| & )[^\W\d_]+\.?)*")
+
+
 def canonical_name(counts: dict[str, int], label: str) -> str:
     """The name an entity is known by: its most used full form (for a person several words, for
     anything else not an acronym), then the fuller, then alphabetical. Frequency first, so a
@@ -209,34 +214,50 @@ def canonical_name(counts: dict[str, int], label: str) -> str:
     def rank(text: str) -> tuple:
         words = name_key(text).split()
         full = len(words) > 1 if label == "PERSON" else not is_acronym(text)
-        return (full, counts[text], *name_fullness(text, label))
+        return (full, _CLEAN_NAME.fullmatch(text) is not None, counts[text], *name_fullness(text, label))
     return max(counts, key=rank)
 
 
 @lru_cache(maxsize=1)
-def _country_codes() -> dict[str, str]:
-    """name key -> ISO 3166 alpha-3 code, for every ISO name and code of a country plus the
-    lexicon's everyday names; two-letter codes only where no common word is spelt so."""
-    out: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            if getattr(c, attr, None):
-                out.setdefault(name_key(getattr(c, attr)), c.alpha_3)
-        out.setdefault(name_key(c.alpha_3), c.alpha_3)
+def _countries() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(name key -> ISO alpha-3 code, code -> alpha-3, demonym key -> alpha-3) for every country
+    countryinfo knows (names, alternative spellings, ISO codes, demonyms and their plurals) plus
+    the lexicon's everyday names. A name or demonym several countries share ("American": the
+    United States, the Northern Mariana Islands) means the most populous."""
+    names, codes, demonyms = {}, {}, {}
+    by_size = sorted((c.info() for c in countryinfo.all_countries()), key=lambda i: -(i.get("population") or 0))
+    for info in by_size:
+        code = (info.get("ISO") or {}).get("alpha3")
+        if not code:
+            continue
+        for spelling in [info.get("name") or "", *(info.get("altSpellings") or [])]:
+            if _COUNTRY_CODE.fullmatch(spelling):
+                codes.setdefault(spelling, code)
+            elif spelling:
+                names.setdefault(name_key(spelling), code)
+        if info.get("demonym"):
+            demonym = name_key(info["demonym"])
+            demonyms.setdefault(demonym, code)
+            demonyms.setdefault(demonym if demonym.endswith(("s", "sh", "ch", "ese")) else demonym + "s", code)
     for code, aliases in table("COUNTRY_ALIASES").items():
         for alias in aliases.split("|"):
-            out[name_key(alias)] = code
-    return out
+            names[name_key(alias)] = code
+    return names, codes, demonyms
 
 
-def country_code(name: str) -> str | None:
-    """The ISO alpha-3 code of a country name, short form or code ("U.S.", "Britain"), else
-    None. Codes count only written as codes (capitals): "can" is not Canada."""
-    key = name_key(name)
-    code = _country_codes().get(key)
-    if code and len(key.replace(" ", "")) <= 3 and not is_acronym(name):
-        return None
-    return code
+_COUNTRY_CODE = re.compile(r"[A-Z]{2,3}")
+
+
+def country_code(name: str, label: str) -> str | None:
+    """The ISO alpha-3 code of the country a mention names: by name or short form ("U.S.",
+    "Britain") as a place or organisation, by ISO code only as a place written in capitals
+    ("GER", not the acronym of an organisation), by demonym only as a nationality ("Iraqi")."""
+    names, codes, demonyms = _countries()
+    if label == "NORP":
+        return demonyms.get(name_key(name))
+    if label in {"GPE", "LOC"} and _COUNTRY_CODE.fullmatch(name) and name in codes:
+        return codes[name]
+    return names.get(name_key(name))
 
 
 #: Ends the merge reason of a link an article makes itself.

@@ -181,8 +181,9 @@ ENTITIES = Table(
     "entities",
     "One row per real-world entity across all documents.",
     (
-        _c("entity_id", _S, "Stable id derived from the entity's label and name key.", nullable=False),
-        _c("name", _S, "Fullest name seen for the entity.", nullable=False),
+        _c("entity_id", _S, "Id derived from the entity's label and name key (a merge with another "
+           "entity moves every mention to one id).", nullable=False),
+        _c("name", _S, "The entity's most used clean full name.", nullable=False),
         _c("label", _S, "Entity type.", nullable=False, allowed=ENTITY_LABELS),
         _c("aliases", pl.List(pl.String), "Other surface forms that were linked to this entity."),
         _c("merge_reasons", pl.List(pl.String), "Why names were merged into this entity ('alias: evidence')."),

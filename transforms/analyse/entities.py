@@ -15,6 +15,7 @@ from transforms.lexicon import table, words
 from transforms.names import (
     HONORIFICS,
     canonical_name,
+    country_code,
     could_be_personal_name,
     initials,
     is_acronym,
@@ -258,8 +259,8 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
     2. Same name key and label: one entity (except short person forms, linked one by one in 4).
     3. Bracketed acronyms and glosses, and acronyms of names the article spells out.
     4. Each short person form (a bare surname, "Mr Doe", a name without its middle name) to the
-       one full name it means: compatible given names and gender, then the person named just
-       before, else the article's most named person of that name. Family members share
+       one full name it means: compatible given names and gender, then the person of that name
+       the article introduced first. Family members share
        surnames, so bare surnames are never grouped among themselves first.
     5. Each group's label and canonical name (the most used full form).
     """
@@ -267,6 +268,7 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
     mentions = [_trim_plural(m) if m.label == "WEAPON" else m for m in mentions]
     mentions = _vote_labels(mentions)
     mentions = _persons_tagged_as_org(raw_text, mentions)
+    mentions = [_without_descriptor(m) for m in mentions]
     forest = UnionFind(range(len(mentions)))
     union = forest.union_smallest_root
     short_forms = _short_person_forms(mentions)
@@ -301,6 +303,21 @@ def link_mentions(raw_text: str, mentions: list[RawMention]) -> list[LinkedMenti
     return linked
 
 
+_DESCRIPTORS = words("person_descriptors") | words("resolution_role_words")
+
+
+def _without_descriptor(m: RawMention) -> RawMention:
+    """A person's span without a leading demonym or role word the tagger took in ("American
+    Jane Doe", "CHAMPION JANE DOE", "Centre John Doe"): the name starts after it."""
+    if m.label != "PERSON":
+        return m
+    first, _, rest = m.text.partition(" ")
+    if rest and rest[:1].isupper() and (first.casefold() in _DESCRIPTORS or country_code(first, "NORP")):
+        cut = len(m.text) - len(rest)
+        return replace(m, char_start=m.char_start + cut, text=rest)
+    return m
+
+
 def _short_person_forms(mentions: list[RawMention]) -> set[int]:
     """Mentions that may be a shorter form of a fuller person name of the article: a bare
     surname (whatever label the model gave it), a name without its middle name or initial."""
@@ -310,9 +327,17 @@ def _short_person_forms(mentions: list[RawMention]) -> set[int]:
         if m.label not in {"PERSON", *_SURNAME_CONFUSIONS} or is_acronym(m.text):
             continue
         short = name_tokens(m.text)
-        if short and any(_shorter_form(full, short, m.label) for full in fuller_names):
+        if short and any(_shorter_form(full, short, m.label) or _given_name_of(full, short, m.label)
+                         for full in fuller_names):
             out.add(i)
     return out
+
+
+def _given_name_of(full: tuple[str, ...], short: tuple[str, ...], label: str) -> bool:
+    """A bare given name tagged PERSON that begins the full name ("Monica" of "Monica Seles"):
+    linked only when it fits one person of the article (across documents a first name alone
+    never links)."""
+    return label == "PERSON" and len(short) == 1 and len(full) > 1 and tokens_match(short[0], full[0])
 
 
 def _shorter_form(full: tuple[str, ...], short: tuple[str, ...], label: str) -> bool:
@@ -324,45 +349,37 @@ def _shorter_form(full: tuple[str, ...], short: tuple[str, ...], label: str) -> 
     return _contains_name(full, short) if label == "PERSON" or len(short) == 1 else False
 
 
-_RECENT_CHARS = 300  # a short form this close after a full name continues talk of that person
-
-
 def _short_name_links(raw_text: str, mentions: list[RawMention], short_forms: set[int],
                       forest: UnionFind) -> list[tuple[int, int]]:
     """(short form, full name) links, one per short form, in text order.
 
     Candidates are the article's full person names the short form fits (same surname, no
-    conflicting given name, no conflicting "Mr"/"Mrs" or pronoun gender). The person named (in
-    full or by a linked short form) within the last few sentences wins; otherwise the most named
-    candidate, then the first introduced: news names relatives in full and keeps the bare
-    surname for the main person of that name."""
-    persons = [j for j, m in enumerate(mentions) if m.label == "PERSON" and j not in short_forms]
+    conflicting given name, no conflicting "Mr"/"Mrs" or pronoun gender). The first introduced
+    wins: news introduces its main person of a name first and keeps the bare surname for them,
+    naming a relative who shares it in full each time (or as "Mrs Doe"), so neither the person
+    named last nor the one named most often is a better guess."""
+    # Fuller names may be short forms themselves ("Jane Doe" of a headline's "Jane Doe Wins"):
+    # linking to one reaches its group.
+    persons = [j for j, m in enumerate(mentions) if m.label == "PERSON"]
     genders = _genders(raw_text, mentions)
-    last_seen: dict[int, int] = {}  # group root -> end of its latest mention so far
     links = []
     for i in sorted(short_forms, key=lambda i: mentions[i].char_start):
         m = mentions[i]
         short = name_tokens(m.text)
-        fuller = [j for j in persons if _shorter_form(name_tokens(mentions[j].text), short, m.label)]
+        fuller = [j for j in persons if j != i and _shorter_form(name_tokens(mentions[j].text), short, m.label)]
+        given = not fuller
+        if given:
+            fuller = [j for j in persons if j != i and _given_name_of(name_tokens(mentions[j].text), short, m.label)]
         gender = genders.get(i)
         by_group: dict[int, list[int]] = {}
         for j in fuller:
             by_group.setdefault(forest.find(j), []).append(j)
         groups = {g: js for g, js in by_group.items()
-                  if gender is None or genders.get(g) in (None, gender)}
-        if not groups:
+                  if gender is None or {genders[j] for j in (g, *js) if j in genders} <= {gender}}
+        if not groups or (given and len(groups) > 1):
             continue
-        for g, js in groups.items():
-            for j in js:
-                if mentions[j].char_end <= m.char_start:
-                    last_seen[g] = max(last_seen.get(g, -1), mentions[j].char_end)
-        recent = [g for g in groups if m.char_start - last_seen.get(g, -10**9) <= _RECENT_CHARS]
-        if recent:
-            g = max(recent, key=lambda g: last_seen[g])
-        else:
-            g = max(groups, key=lambda g: (len(groups[g]), -min(mentions[j].char_start for j in groups[g])))
+        g = min(groups, key=lambda g: min(mentions[j].char_start for j in groups[g]))
         links.append((i, min(groups[g], key=lambda j: abs(mentions[j].char_start - m.char_start))))
-        last_seen[g] = max(last_seen.get(g, -1), m.char_end)
     return links
 
 
@@ -406,7 +423,8 @@ def _gloss_links(raw_text: str, mentions: list[RawMention]) -> list[tuple[int, i
     """Mentions joined by a bracketed acronym or gloss right after one: "Popular Mobilization
     Forces (PMF)". A person is never glossed by an organisation, unless the gloss carries the
     acronym of an expansion: then the glossed name is that organisation (the model often tags
-    Arabic names PERSON). Numbers are never glossed: "£6bn (€7.1bn)" is a conversion."""
+    Arabic names PERSON). Numbers are never glossed: "£6bn (€7.1bn)" is a conversion, and a
+    place in brackets is a qualifier unless it names the same country ("Myanmar (Burma)")."""
     links = []
     for i, m in enumerate(mentions):
         intro = _GLOSS_INTRO.match(raw_text, m.char_end) if m.label in _NAME_LABELS else None
@@ -419,8 +437,10 @@ def _gloss_links(raw_text: str, mentions: list[RawMention]) -> list[tuple[int, i
             other = mentions[j]
             if (other.label == "PERSON") != (m.label == "PERSON") and not has_acronym:
                 continue
-            if (other.label in {"GPE", "LOC"}) != (m.label in {"GPE", "LOC"}):
-                continue
+            if other.label in {"GPE", "LOC"} and (
+                    country_code(other.text, other.label) is None
+                    or country_code(other.text, other.label) != country_code(m.text, "GPE")):
+                continue  # a place in brackets qualifies a name ("Jane Doe (Kenya)", "Paris (Texas)")
             links.append((i, j))
     return links
 

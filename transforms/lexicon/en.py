@@ -71,6 +71,14 @@ WORDS: dict[str, str] = {
     would you your
     """,
     # Titles and honorifics that precede a personal name and are not part of it.
+    # Words wire copy puts right before a person's name that the tagger takes into the name
+    # ("Champion Jane Doe", "Striker John Doe"); demonyms and role words are handled besides.
+    "person_descriptors": """
+    batsman bowler captain center centre challenger champion champions coach compatriot countryman
+    countrywoman defender favorite favourite forward fullback goalkeeper holder keeper manager
+    midfielder newcomer opponent pitcher quarterback rival rookie runner-up seed skipper striker
+    teenager titleholder veteran winger winner
+    """,
     "honorifics": """
     adm ambassador ayatollah capt chancellor cmdr col colonel commander dame dr fr gen general gov
     governor imam judge king lady lord lt maj mayor minister miss mr mrs ms mx premier president
@@ -120,27 +128,13 @@ WORDS: dict[str, str] = {
     """,
 }
 
-#: Everyday names of countries that ISO 3166 (pycountry) does not list, by ISO alpha-3 code.
+#: Everyday names of countries that the country data (countryinfo) does not spell, by ISO alpha-3 code.
 COUNTRY_ALIASES: dict[str, str] = {
-    "USA": "america|u.s.|u.s.a.|us|united states of america|the states",
-    "GBR": "britain|great britain|uk|u.k.|england and wales",
-    "RUS": "russia",
-    "KOR": "south korea",
-    "PRK": "north korea",
-    "IRN": "iran",
-    "SYR": "syria",
-    "VNM": "vietnam",
-    "TWN": "taiwan",
-    "BOL": "bolivia",
-    "VEN": "venezuela",
-    "TZA": "tanzania",
-    "LAO": "laos",
-    "MDA": "moldova",
-    "CZE": "czech republic|czechia",
-    "NLD": "holland|the netherlands",
-    "CIV": "ivory coast",
-    "COD": "congo-kinshasa|democratic republic of congo|dr congo",
-    "ARE": "uae|u.a.e.|emirates",
+    "USA": "america|u.s.|u.s.a.|the states",
+    "GBR": "britain|u.k.",
+    "MMR": "burma",
+    "ARE": "u.a.e.|emirates",
+    "COD": "dr congo|democratic republic of congo",
 }
 
 #: Pronouns of one person, with the gender they give.

@@ -15,14 +15,18 @@ several, and a later document can join two published entities (their mentions mo
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+
+import polars as pl
 
 from transforms import schema
 from transforms.names import (
     IN_DOCUMENT,
     canonical_name,
+    could_be_personal_name,
     country_code,
     entity_id_for,
     link_reason,
@@ -31,6 +35,7 @@ from transforms.names import (
     name_fullness,
     name_key,
     name_tokens,
+    person_name_relation,
     tokens_match,
     translit_token,
 )
@@ -49,10 +54,18 @@ _LABEL_GROUP = {"ORG": "org", "FAC": "org", "GPE": "place", "LOC": "place", "WEA
 # The model gives one place or organisation either label ("Leeds" the club, "Washington" the
 # government): one name meets across them, never with a person or nationality.
 _NAMED_PLACES = frozenset({"org", "place"})
-_COUNTRY = "another name of the country of"
+_COUNTRY = "names the same country as"
+_OTHER_TYPE = "the same name, another type, as"
+_PERSON_OR_ORG = frozenset({"PERSON", "ORG"})
+# Stands for an entity's final name inside a merge reason until every cluster has its name, so a
+# reason reads the same whether the co-mentioned entity was re-resolved with the batch or not.
+_NAME_OF = "⟦{}⟧"
+_NAME_REF = re.compile("⟦([^⟦⟧]+)⟧")
 # Organisation head nouns that translations swap ("Popular Mobilization Forces/Units").
 _HEAD_SYNONYMS = (frozenset(translit_token(w) for w in ("forces", "units", "troops")),)
 _MERGE_ROLE_MIN = 2
+_INITIALLED = "an initialled form of"
+_INITIAL_EVIDENCE = 0.5
 # Name relations, strongest first, and the evidence score each needs to merge.
 _STRENGTH = {"same": 3, "variant": 2, "acronym": 2, "partial": 1, "surname": 0}
 _EVIDENCE_NEEDED = {"variant": 1.0, "acronym": 1.0, "partial": 2.0, "surname": 2.0}
@@ -96,9 +109,9 @@ class _Unit:
     @cached_property
     def countries(self) -> set[str]:
         """ISO codes of the countries the unit's names name (places and organisations)."""
-        if self.group not in _NAMED_PLACES:
+        if self.group not in _NAMED_PLACES and self.label != "NORP":
             return set()
-        return {c for c in map(country_code, self.names) if c}
+        return {c for c in (country_code(n, self.label) for n in self.names) if c}
 
     @cached_property
     def keys(self) -> set[str]:
@@ -114,7 +127,10 @@ class _Unit:
 def resolve_entities(batch, known, texts: ArticleTexts, features: Features):
     """(batch provisional id -> resolved id, entity rows of every cluster the batch touches, every
     unit's and every published id's resolved id, published mentions that move to another id)."""
-    units, doc_entities, current = _units(batch, known, texts, features)
+    context: dict[str, str] = {}
+    known = dict(known, entities=known["entities"].filter(
+        pl.col("entity_id").is_in(sorted(entities_touched(batch, known["entities"])))), all_entities=known["entities"])
+    units, doc_entities, current = _units(batch, known, texts, features, context)
     related = {}  # names do not change between passes: relate each pair once, keep the compatible ones
     for x, y in sorted(_candidate_pairs(units)):
         rel = _name_relation(units[x], units[y])
@@ -123,17 +139,32 @@ def resolve_entities(batch, known, texts: ArticleTexts, features: Features):
     forest = UnionFind(units)
     members_of = {uid: [uid] for uid in units}
     for _ in range(_PASSES):
-        _merge_pass(related, units, doc_entities, forest, members_of)
-    return _entity_rows(batch, units, members_of, current)
+        _merge_pass(related, units, doc_entities, forest, members_of, context)
+    names = dict(known["all_entities"].select("entity_id", "name").iter_rows())
+    return _entity_rows(batch, units, members_of, current, names)
+
+
+def entities_touched(batch, entities) -> set[str]:
+    """Published entities (rows of `entities`) that share a blocking key with an entity of the
+    batch: the ones resolution re-resolves with it. The others cannot merge with anything new."""
+    wanted_keys = set()
+    for row in batch["entities"].iter_rows(named=True):
+        wanted_keys |= _unit_blocks(_Unit(row["entity_id"], row["label"], {row["name"], *(row["aliases"] or [])}))
+    out = set()
+    for eid, label, name, aliases in entities.select("entity_id", "label", "name", "aliases").iter_rows():
+        if label not in NUMERIC_LABELS and _unit_blocks(_Unit(eid, label, {name, *(aliases or [])})) & wanted_keys:
+            out.add(eid)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
 # Units and candidate pairs
 # ---------------------------------------------------------------------------------------------
 
-def _units(batch, known, texts: ArticleTexts, features: Features):
+def _units(batch, known, texts: ArticleTexts, features: Features, units_context: dict[str, str]):
     """Units from the batch's and the published mentions; `current` maps each published
-    (entity id, label, document name) to its unit."""
+    (entity id, label, document name) to its unit; `units_context` gets the label of every
+    published entity that is only a co-mention."""
     units: dict[str, _Unit] = {}
     for row in batch["entities"].iter_rows(named=True):
         u = units.setdefault(row["entity_id"], _Unit(row["entity_id"], row["label"]))
@@ -142,7 +173,16 @@ def _units(batch, known, texts: ArticleTexts, features: Features):
     doc_entities: DocEntities = defaultdict(Counter)
     current: dict[tuple[str, str, str], str] = {}
     cols = ["doc_id", "entity_id", "text", "label", "char_start", "char_end", "document_name"]
-    for table, published in ((known["entity_mentions"], True), (batch["entity_mentions"], False)):
+    # Published entities are re-resolved when `known["entities"]` holds them (the ones the batch
+    # touches); the other entities of their documents are co-mentions as they stand.
+    published = known["entity_mentions"].filter(pl.col("entity_id").is_in(known["entities"]["entity_id"].implode()))
+    context = known["entity_mentions"].filter(
+        pl.col("doc_id").is_in(published["doc_id"].unique().implode()),
+        ~pl.col("entity_id").is_in(known["entities"]["entity_id"].implode()), ~pl.col("label").is_in(NUMERIC_LABELS))
+    for doc_id, eid, label in context.select("doc_id", "entity_id", "label").iter_rows():
+        doc_entities[doc_id][eid] += 1
+        units_context[eid] = label
+    for table, published in ((published, True), (batch["entity_mentions"], False)):
         for doc_id, eid, text, label, start, end, doc_name in table.select(cols).iter_rows():
             if eid is None or (published and label in NUMERIC_LABELS):
                 continue  # dates and numbers never merge: their published rows stay as they are
@@ -181,20 +221,26 @@ def _blocking_keys(u: _Unit) -> set[str]:
             keys.add(initials(n) if len(n.split()) > 1 else n.upper())
             if len(toks) >= 3:
                 keys.add(" ".join(toks[:-1]))
-    keys |= {f"country {c}" for c in u.countries}
     return keys
+
+
+def _unit_blocks(u: _Unit) -> set[tuple[str, str]]:
+    """The blocks a unit is in: its blocking keys within its label group, and its countries."""
+    if u.label in NUMERIC_LABELS:
+        return set()
+    group = "org/place" if u.group in _NAMED_PLACES else u.group
+    out = {(group, k[:4] if u.label == "PERSON" else k) for k in _blocking_keys(u) if k}
+    if u.label in _PERSON_OR_ORG:  # the model tags some personal names ORG
+        out |= {("personal name", k) for k in u.keys if len(k.split()) in (2, 3)}
+    return out | {("country", code) for code in u.countries}  # names, codes and demonyms, any label
 
 
 def _candidate_pairs(units: dict[str, _Unit]) -> set[tuple[str, str]]:
     """Pairs of units (smaller id first) sharing a blocking key."""
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
     for uid, u in sorted(units.items()):
-        if u.label in NUMERIC_LABELS:
-            continue
-        for k in _blocking_keys(u):
-            if k:
-                group = "org/place" if u.group in _NAMED_PLACES else u.group
-                blocks[(group, k[:4] if u.label == "PERSON" else k)].append(uid)
+        for block in _unit_blocks(u):
+            blocks[block].append(uid)
     pairs = set()
     for members in blocks.values():
         members = sorted(set(members))
@@ -212,11 +258,16 @@ def _candidate_pairs(units: dict[str, _Unit]) -> set[tuple[str, str]]:
 
 def _name_relation(a: _Unit, b: _Unit) -> tuple[str, str] | None:
     """How the names of two units relate: (strength, description), or None when incompatible."""
-    if a.countries & b.countries:
+    if a.countries & b.countries and not (a.label == b.label == "NORP"):
         return ("same", _COUNTRY)
     if a.group != b.group:
         if a.group in _NAMED_PLACES and b.group in _NAMED_PLACES and a.keys & b.keys:
-            return ("same", "the same name, another type, as")
+            return ("same", _OTHER_TYPE)
+        if {a.label, b.label} == _PERSON_OR_ORG and a.keys & b.keys:
+            org = a if a.label == "ORG" else b
+            shared = [n for n in org.names if name_key(n) in a.keys & b.keys]
+            if any(could_be_personal_name(n) for n in shared):
+                return ("same", _OTHER_TYPE)
         return None
     if a.label == "PERSON":
         return _person_relation(a, b)
@@ -257,7 +308,7 @@ def _person_relation(a: _Unit, b: _Unit) -> tuple[str, str] | None:
     best = None
     for x in fa:
         for y in fb:
-            rel = _person_tokens_relation(x, y)
+            rel = person_name_relation(x, y)
             if rel is None:
                 return None  # one pair of full names conflicts: different people
             if best is None or _STRENGTH[rel[0]] > _STRENGTH[best[0]]:
@@ -265,34 +316,14 @@ def _person_relation(a: _Unit, b: _Unit) -> tuple[str, str] | None:
     return best
 
 
-def _person_tokens_relation(x: tuple[str, ...], y: tuple[str, ...]) -> tuple[str, str] | None:
-    short, full = (x, y) if len(x) <= len(y) else (y, x)
-    if len(short) == len(full):
-        if all(tokens_match(p, q) for p, q in zip(short, full)):
-            return ("same", "same name as")
-        return None
-    if len(short) == 1:
-        # A bare name: a surname may stand for the full name; a first name never does.
-        return ("surname", "surname of") if tokens_match(short[0], full[-1]) else None
-    if all(tokens_match(p, q) for p, q in zip(short, full)):
-        return ("partial", "given names of")
-    if tokens_match(short[-1], full[-1]) and tokens_match(short[0], full[0]):
-        return ("partial", "name without the middle name of")
-    if tokens_match(short[-1], full[-1]) and len(short[0]) == 1 and full[0].startswith(short[0]):
-        return ("partial", "initial and surname of")
-    return None
-
-
 def _clusters_compatible(a: list[_Unit], b: list[_Unit]) -> bool:
     """No pair of full person names across the two clusters conflicts (different family or given
     names), so a short name cannot chain two different people together."""
-    if a[0].label != "PERSON":
-        return True
-    for x in a:
-        for y in b:
+    for x in (u for u in a if u.label == "PERSON"):
+        for y in (u for u in b if u.label == "PERSON"):
             for p in x.full_names:
                 for q in y.full_names:
-                    if len(p) > 1 and len(q) > 1 and _person_tokens_relation(p, q) is None:
+                    if len(p) > 1 and len(q) > 1 and person_name_relation(p, q) is None:
                         return False
     return True
 
@@ -301,7 +332,7 @@ def _clusters_compatible(a: list[_Unit], b: list[_Unit]) -> bool:
 # Evidence besides the name
 # ---------------------------------------------------------------------------------------------
 
-def _evidence(a: _Unit, b: _Unit, doc_entities: DocEntities, units, canonical_of) -> tuple[float, list[str]]:
+def _evidence(a: _Unit, b: _Unit, doc_entities: DocEntities, units, canonical_of, context) -> tuple[float, list[str]]:
     """What two units share besides their names: role words, distinctive co-mentioned entities."""
     notes, score = [], 0.0
     shared_role = sorted(a.role & b.role)
@@ -309,24 +340,30 @@ def _evidence(a: _Unit, b: _Unit, doc_entities: DocEntities, units, canonical_of
         score += 2
         notes.append("shared role (" + ", ".join(shared_role[:5]) + ")")
     pair = (a.uid, b.uid)
-    ca = _co_mentioned(a, pair, doc_entities, units, canonical_of)
-    cb = _co_mentioned(b, pair, doc_entities, units, canonical_of)
+    ca = _co_mentioned(a, pair, doc_entities, units, canonical_of, context)
+    cb = _co_mentioned(b, pair, doc_entities, units, canonical_of, context)
     shared = sorted(set(ca) & set(cb), key=lambda c: (-ca[c], c))
     co = sum(ca[c] for c in shared)
     if co >= 1:
         score += min(co, 3)
-        names = [units[c].label and units[c].display for c in shared if ca[c] == 1.0][:4]
-        notes.append("co-mentioned with " + ", ".join(names or [units[c].display for c in shared[:4]]))
+        named = [c for c in shared if ca[c] == 1.0][:4] or shared[:4]
+        notes.append("co-mentioned with " + ", ".join(_NAME_OF.format(c) for c in named))
     return score, notes
 
 
-def _co_mentioned(u: _Unit, pair: tuple[str, str], doc_entities: DocEntities, units, canonical_of) -> dict[str, float]:
-    """Clusters mentioned in u's documents (other than the pair being judged), with their weights."""
+def _co_mentioned(u: _Unit, pair: tuple[str, str], doc_entities: DocEntities, units, canonical_of,
+                  context: dict[str, str]) -> dict[str, float]:
+    """Clusters mentioned in u's documents (other than the pair being judged), with their weights;
+    published entities not being re-resolved count as they stand."""
     out = {}
     for d in u.docs:
         for e in doc_entities[d]:
-            if e not in pair and e in units:
+            if e in pair:
+                continue
+            if e in units:
                 out[canonical_of(e)] = entity_weight(units[e].label)
+            elif e in context:
+                out[e] = entity_weight(context[e])
     return out
 
 
@@ -334,11 +371,12 @@ def _co_mentioned(u: _Unit, pair: tuple[str, str], doc_entities: DocEntities, un
 # Merging
 # ---------------------------------------------------------------------------------------------
 
-def _merge_pass(related, units: dict[str, _Unit], doc_entities: DocEntities, forest: UnionFind, members_of) -> None:
+def _merge_pass(related, units: dict[str, _Unit], doc_entities: DocEntities, forest: UnionFind, members_of,
+                context: dict[str, str]) -> None:
     """Merge the related pairs with enough evidence, strongest first. Short names linking to more
     than one incompatible full name are ambiguous: they stay apart."""
     find = forest.find
-    for x, y, why, notes in _merge_candidates(related, units, doc_entities, find):
+    for x, y, why, notes in _merge_candidates(related, units, doc_entities, find, context):
         rx, ry = find(x), find(y)
         if rx == ry:
             continue
@@ -349,17 +387,19 @@ def _merge_pass(related, units: dict[str, _Unit], doc_entities: DocEntities, for
         forest.attach(drop, keep)
         members_of[keep] = cx + cy if keep == rx else cy + cx
         del members_of[drop]
-        short, full = sorted((units[x], units[y]), key=lambda u: name_fullness(u.display, u.label))
+        short, full = sorted((units[x], units[y]), key=lambda u: (u.label != "NORP", name_fullness(u.display, u.label)))
+        if why == _COUNTRY and short.label == "NORP":
+            why = "demonym of"
         reason = f"{short.display}: {why} {full.display}" + ("; " + "; ".join(notes) if notes else "")
         units[keep].reasons.add(reason)
 
 
-def _merge_candidates(related, units: dict[str, _Unit], doc_entities: DocEntities, canonical_of):
+def _merge_candidates(related, units: dict[str, _Unit], doc_entities: DocEntities, canonical_of, context):
     """(x, y, why, evidence notes) of the related pairs with enough evidence, strongest relation
     and evidence first."""
     candidates = []
     for (x, y), (strength, why) in related.items():
-        score, notes = _evidence(units[x], units[y], doc_entities, units, canonical_of)
+        score, notes = _evidence(units[x], units[y], doc_entities, units, canonical_of, context)
         exact = strength == "same" and (bool(units[x].keys & units[y].keys) or why == _COUNTRY)
         if strength == "same":
             needed = 0.0 if exact else 1.0
@@ -367,6 +407,8 @@ def _merge_candidates(related, units: dict[str, _Unit], doc_entities: DocEntitie
                 why = "another spelling of"
         else:
             needed = _EVIDENCE_NEEDED[strength]
+            if why == _INITIALLED:  # "J. Doe" in a scorecard, "John Doe" in a report: little else shared
+                needed = _INITIAL_EVIDENCE
         if score < needed:
             continue
         candidates.append((-_STRENGTH[strength], -score, x, y, why, notes))
@@ -378,7 +420,7 @@ def _merge_candidates(related, units: dict[str, _Unit], doc_entities: DocEntitie
 # Resolved ids and rows
 # ---------------------------------------------------------------------------------------------
 
-def _entity_rows(batch, units: dict[str, _Unit], members_of, current):
+def _entity_rows(batch, units: dict[str, _Unit], members_of, current, published_names: dict[str, str]):
     """Resolved ids and the entity rows of every cluster. A cluster's id derives from its label
     and name (the most used full form over all its mentions), so it depends on the cluster alone,
     not on the order documents arrived in."""
@@ -388,8 +430,10 @@ def _entity_rows(batch, units: dict[str, _Unit], members_of, current):
     used: set[str] = set()
     for root in sorted(members_of):
         members = sorted((units[m] for m in members_of[root]), key=lambda m: m.uid)
-        forms = sum((m.forms for m in members), Counter())
         label = _cluster_label(members)
+        # A country's name comes from its place mentions, not its demonyms.
+        named = [m for m in members if m.label != "NORP"] or members
+        forms = sum((m.forms for m in named), Counter())
         name = canonical_name(forms, label) if forms else max(
             set().union(*(m.names for m in members)), key=lambda t: name_fullness(t, label))
         eid = entity_id_for(label, name)
@@ -398,8 +442,13 @@ def _entity_rows(batch, units: dict[str, _Unit], members_of, current):
         used.add(eid)
         for m in members:
             resolved[m.uid] = eid
-        names = set(forms) | set().union(*(m.names for m in members))
+        names = set().union(*(m.names for m in members))
         rows.append(_entity_row(eid, name, label, names, members))
+    final_name = {r["entity_id"]: r["name"] for r in rows}
+    for row in rows:
+        row["merge_reasons"] = sorted({_NAME_REF.sub(
+            lambda ref: final_name.get(resolved.get(ref.group(1)), published_names.get(ref.group(1), ref.group(1))), r)
+            for r in row["merge_reasons"]})
     entity_id_map = {p: resolved[p] for p in sorted(batch_ids)}
     mention_entity = dict(resolved)
     moves = {key: resolved[uid] for key, uid in sorted(current.items()) if resolved[uid] != key[0]}
@@ -412,9 +461,11 @@ def _entity_rows(batch, units: dict[str, _Unit], members_of, current):
 
 
 def _cluster_label(members: list[_Unit]) -> str:
-    """The label of most mentions (ties: the label's name, so the choice is stable)."""
+    """The label of most mentions (ties: the label's name, so the choice is stable); a country's
+    demonyms keep their own mentions' label NORP but do not make the country a nationality."""
     votes = Counter()
-    for m in members:
+    named = [m for m in members if m.label != "NORP"] or members
+    for m in named:
         votes[m.label] += max(m.n_mentions, 1)
     return max(votes, key=lambda lb: (votes[lb], lb))
 
