@@ -384,7 +384,8 @@ def _short_name_links(raw_text: str, mentions: list[RawMention], short_forms: se
 
 
 _HONORIFIC_BEFORE = re.compile(r"\b([A-Za-z]+)\.?\s+$")
-_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
+_PRONOUN_GENDER = {**PERSONAL_PRONOUNS, "his": "m", "hers": "f"}
+_PRONOUN = re.compile(r"\b(?:" + "|".join(_PRONOUN_GENDER) + r")\b", re.I)
 
 
 def _genders(raw_text: str, mentions: list[RawMention]) -> dict[int, str]:
@@ -402,9 +403,7 @@ def _genders(raw_text: str, mentions: list[RawMention]) -> dict[int, str]:
             tail = raw_text[m.char_end:min(stop, m.char_end + 200)]
             tail = re.split(r"[.!?](?:\s|$)", tail, maxsplit=1)[0]
             pronoun = _PRONOUN.search(tail)
-            g = PERSONAL_PRONOUNS.get(pronoun.group().lower()) if pronoun else None
-            if g is None and pronoun:
-                g = "m" if pronoun.group().lower() == "his" else "f"
+            g = _PRONOUN_GENDER.get(pronoun.group().lower()) if pronoun else None
         if g:
             out[k] = g
     # A full name's gender holds for every mention of its name.
@@ -441,6 +440,8 @@ def _gloss_links(raw_text: str, mentions: list[RawMention]) -> list[tuple[int, i
                     country_code(other.text, other.label) is None
                     or country_code(other.text, other.label) != country_code(m.text, "GPE")):
                 continue  # a place in brackets qualifies a name ("Jane Doe (Kenya)", "Paris (Texas)")
+            if m.label in {"GPE", "LOC"} and other.label not in {"GPE", "LOC"}:
+                continue
             links.append((i, j))
     return links
 
