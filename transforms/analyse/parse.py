@@ -24,6 +24,7 @@ from transforms.analyse.entities import (
     link_mentions,
     propagate_names,
 )
+from transforms.analyse.listings import drop_figures
 from transforms.document import (
     AnalysedDocument,
     Block,
@@ -159,7 +160,9 @@ def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
                 span = clean_span(a.raw_text, *block.span_of(ent))
                 if span:
                     raw.append(RawMention(*span, a.raw_text[span[0]:span[1]], ent.label_, sentence.sentence_id))
-    raw += propagate_names(a.raw_text, raw, [(s.char_start, s.char_end, s.sentence_id) for s in a.sentences])
+    sentences = [(s.char_start, s.char_end, s.sentence_id) for s in a.sentences]
+    raw = drop_figures(raw)
+    raw += propagate_names(a.raw_text, raw, sentences)
     raw.sort(key=lambda m: (m.char_start, m.char_end))
     for i, m in enumerate(link_mentions(a.raw_text, raw)):
         a.mentions.append(Mention(
