@@ -24,7 +24,7 @@ from transforms.analyse.entities import (
     link_mentions,
     propagate_names,
 )
-from transforms.analyse.listings import drop_figures
+from transforms.analyse.listings import drop_figures, listing_names
 from transforms.document import (
     AnalysedDocument,
     Block,
@@ -162,6 +162,7 @@ def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
                     raw.append(RawMention(*span, a.raw_text[span[0]:span[1]], ent.label_, sentence.sentence_id))
     sentences = [(s.char_start, s.char_end, s.sentence_id) for s in a.sentences]
     raw = drop_figures(raw)
+    raw = listing_names(a.raw_text, raw, [(b.char_start, b.char_end, b.kind) for b in a.article + a.naming], sentences)
     raw += propagate_names(a.raw_text, raw, sentences)
     raw.sort(key=lambda m: (m.char_start, m.char_end))
     for i, m in enumerate(link_mentions(a.raw_text, raw)):
