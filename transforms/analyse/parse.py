@@ -17,6 +17,7 @@ from transforms.analyse.casing import (
     is_shouted,
     is_title_case,
     sentence_case,
+    shouted_person_names,
 )
 from transforms.analyse.entities import (
     RawMention,
@@ -162,8 +163,10 @@ def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
                     raw.append(RawMention(*span, a.raw_text[span[0]:span[1]], ent.label_, sentence.sentence_id))
     sentences = [(s.char_start, s.char_end, s.sentence_id) for s in a.sentences]
     raw = drop_figures(raw)
-    raw = listing_names(a.raw_text, raw, [(b.char_start, b.char_end, b.kind) for b in a.article + a.naming], sentences)
+    regions = [(b.char_start, b.char_end, b.kind) for b in a.article + a.naming]
+    raw = listing_names(a.raw_text, raw, regions, sentences)
     raw += propagate_names(a.raw_text, raw, sentences)
+    raw = shouted_person_names(a.raw_text, raw, regions, sentences)
     raw.sort(key=lambda m: (m.char_start, m.char_end))
     for i, m in enumerate(link_mentions(a.raw_text, raw)):
         a.mentions.append(Mention(
