@@ -154,3 +154,13 @@ def test_a_full_name_the_article_calls_a_person_is_one_in_every_listing_line():
     assert [m.text for m in out if m.label == "PERSON"].count("Tarvo Lindqvist") == 2
     assert not [m for m in out if m.text in ("Tarvo", "Lindqvist")]  # the pieces gave way
     assert "Harbour Rovers" not in _persons(out)
+
+
+def test_a_list_after_a_colon_is_a_listing_however_its_line_began():
+    text = ("Quarter-final results of the open on Friday , with the seeds first : 1 - Oskar Meriluoto ( Norway ) "
+            "beat Ilkka Rasmussen ( Chile ) 6-3 6-4\nTarvo Lindqvist ( Peru ) beat Aapo Korhonen ( Chile ) 7-5 6-2")
+    regions, sentences = _one_block(text, "body")
+    mentions = [_mention(text, "Ilkka Rasmussen", "PERSON"), _mention(text, "Tarvo Lindqvist", "PERSON")]
+    out = listing_names(text, mentions, regions, sentences)
+    assert _persons(out) == ["Aapo Korhonen", "Ilkka Rasmussen", "Oskar Meriluoto", "Tarvo Lindqvist"]
+    assert "Friday" not in _persons(out)

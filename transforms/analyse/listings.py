@@ -81,14 +81,24 @@ def is_listing_line(text: str) -> bool:
     return len(named) >= 1 and lower <= MAX_LOWERCASE_SHARE * len(named)
 
 
+_COLON = re.compile(r":\s")
+
+
 def _lines(raw_text: str, regions: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
-    """(start, end) of every non-blank line of the regions, in text order."""
+    """(start, end) of every non-blank line of the regions, in text order; a colon ends a line
+    too, since what follows it may be a list however the line began ("Results on Friday : 1 -
+    Jane Doe ( Norway ) beat ...")."""
     out = []
     for start, end, _ in sorted(regions):
         pos = start
         for piece in raw_text[start:end].split("\n"):
-            if piece.strip():
-                out.append((pos, pos + len(piece)))
+            cut = pos
+            for colon in _COLON.finditer(raw_text, pos, pos + len(piece)):
+                if raw_text[cut:colon.end()].strip():
+                    out.append((cut, colon.end()))
+                cut = colon.end()
+            if raw_text[cut:pos + len(piece)].strip():
+                out.append((cut, pos + len(piece)))
             pos += len(piece) + 1
     return out
 
