@@ -24,6 +24,7 @@ from transforms.analyse.entities import (
     clean_span,
     link_mentions,
     propagate_names,
+    settled_repeats,
 )
 from transforms.analyse.listings import drop_figures, listing_names
 from transforms.document import (
@@ -168,7 +169,9 @@ def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
     raw += propagate_names(a.raw_text, raw, sentences)
     raw = shouted_person_names(a.raw_text, raw, regions, sentences)
     raw.sort(key=lambda m: (m.char_start, m.char_end))
-    for i, m in enumerate(link_mentions(a.raw_text, raw)):
+    more = settled_repeats(a.raw_text, raw, sentences)
+    linked = link_mentions(a.raw_text, sorted(raw + more, key=lambda m: (m.char_start, m.char_end)))
+    for i, m in enumerate(linked):
         a.mentions.append(Mention(
             mention_id=f"{m.sentence_id}-m{i:03d}", sentence_id=m.sentence_id, char_start=m.char_start,
             char_end=m.char_end, text=m.text, label=m.label, entity_id=entity_id_for(m.label, m.canonical),
