@@ -181,3 +181,17 @@ def test_a_bare_given_name_links_only_to_the_one_person_it_fits():
     assert {c for _, c in _canonicals(text, ["Monica Hartley", "Monica"])} == {"Monica Hartley"}
     text = "Monica Hartley beat Monica Olsen. Monica said she was pleased."
     assert _canonicals(text, ["Monica Hartley", "Monica Olsen", "Monica"])[-1][1] == "Monica"
+
+
+def test_names_whose_label_linking_settles_reach_their_untagged_repeats():
+    from transforms.analyse.entities import propagate_names, settled_repeats
+
+    text = "Tarvo Lindqvist won the final . Lindqvist said little . Lindqvist played his best squash ."
+    sentences = [(m.start(), m.end(), f"s{i}") for i, m in enumerate(re.finditer(r"[^.]+\.", text))]
+    first = text.index("Lindqvist said")
+    mentions = [RawMention(*_span(text, "Tarvo Lindqvist"), "Tarvo Lindqvist", "ORG", "s0"),
+                RawMention(first, first + 9, "Lindqvist", "PRODUCT", "s1")]
+    assert propagate_names(text, mentions, sentences) == []  # by the model's labels: nothing
+    (added,) = settled_repeats(text, mentions, sentences)
+    assert (text[added.char_start:added.char_end], added.label) == ("Lindqvist", "PERSON")
+    assert added.char_start == text.index("Lindqvist played")

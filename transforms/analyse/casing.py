@@ -12,6 +12,7 @@ offsets into the raw text stay valid.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from transforms.lexicon import words
@@ -19,6 +20,8 @@ from transforms.lexicon import words
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;][\"'”’)\]]*\s+|[\"“‘(]\s*)$")
 _FUNCTION_WORDS = words("prose_stopwords")
+#: Labels of figures, not names.
+_FIGURE_LABELS = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
 #: A block is shouted when this share of its letters are capitals ...
 MIN_CAPITAL_SHARE = 0.6
 #: ... and Title-Case when this share of its longer words start with a capital.
@@ -92,3 +95,62 @@ def sentence_case(text: str, usage: CaseUsage) -> str:
         last = m.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def shouted_person_names(raw_text: str, mentions: list, regions: list[tuple[int, int, str]],
+                         sentences: list[tuple[int, int, str]]) -> list:
+    """`mentions` with the persons of ALL-CAPS blocks that the article names in its other text.
+
+    A shouted headline hides its names from the model even when read back to sentence case
+    ("SOCCER - DOE NAMED CAPTAIN": the prose writes "Jane Doe", but a headline's lone surname
+    gives the model little to go on), and it often runs a name into a longer span ("CLUB 'S DOE
+    MOVES"). Where the words of a shouted block spell a full name the article tags PERSON, or a
+    surname of such a name (a word it never writes lowercase), those words are
+    that person: a PERSON mention, and mentions overlapping it in the block give way. A name
+    counts only when none of its words is part of a name the article tags otherwise.
+    `mentions` are RawMentions; `regions` the analysed blocks as (start, end, kind);
+    `sentences` (start, end, sentence_id) of the analysed text.
+    """
+    shouted = [(s, e) for s, e, _ in regions if is_shouted(raw_text[s:e])]
+    if not shouted:
+        return mentions
+    elsewhere = [m for m in mentions if not any(s <= m.char_start < e for s, e in shouted)]
+    # Words of the article's other names: a person's words must never be part of one (the model
+    # tags the odd place or team PERSON; "Jane Doe England" must not make ENGLAND a person).
+    other = {w for m in elsewhere if m.label not in ("PERSON", *_FIGURE_LABELS)
+             for w in _WORD_RE.findall(m.text.casefold())}
+    full = {tuple(_WORD_RE.findall(m.text.casefold())) for m in elsewhere if m.label == "PERSON"}
+    full = {w for w in full if len(w) > 1 and not other & set(w)}
+    singles = {w[-1] for w in full if len(w[-1]) >= 3 and w[-1] not in _FUNCTION_WORDS
+               and not re.search(rf"(?<![\w'’-]){re.escape(w[-1])}(?![\w'’-])", raw_text)}
+    longest = max((len(w) for w in full), default=1)
+    found: list[tuple[int, int]] = []
+    for s, e in shouted:
+        words = list(_WORD_RE.finditer(raw_text, s, e))
+        i = 0
+        while i < len(words):
+            hit = 0
+            for n in range(min(longest, len(words) - i), 1, -1):
+                run = words[i:i + n]
+                joined = all(raw_text[a.end():b.start()] in (" ", "-") for a, b in zip(run, run[1:]))
+                if joined and tuple(w.group().casefold() for w in run) in full:
+                    hit = n
+                    break
+            if not hit and words[i].group().isupper() and words[i].group().casefold() in singles:
+                hit = 1
+            if hit:
+                found.append((words[i].start(), words[i + hit - 1].end()))
+                i += hit
+            else:
+                i += 1
+    if not found:
+        return mentions
+    from transforms.analyse.entities import RawMention
+
+    starts = [st for st, _, _ in sentences]
+    kept = [m for m in mentions if not any(m.char_start < fe and fs < m.char_end for fs, fe in found)]
+    for fs, fe in found:
+        k = bisect_right(starts, fs) - 1
+        if k >= 0 and fs < sentences[k][1]:
+            kept.append(RawMention(fs, fe, raw_text[fs:fe], "PERSON", sentences[k][2]))
+    return sorted(kept, key=lambda m: (m.char_start, m.char_end))

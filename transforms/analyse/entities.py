@@ -236,6 +236,20 @@ def propagate_names(raw_text: str, mentions: list[RawMention],
     return added
 
 
+def settled_repeats(raw_text: str, mentions: list[RawMention],
+                    sentences: list[tuple[int, int, str]]) -> list[RawMention]:
+    """Untagged repeats of names whose label only linking settles.
+
+    `propagate_names` goes by the model's labels, so a surname the model tagged PRODUCT beside a
+    full name it tagged ORG ("Jane Doe" ORG, "Doe" PRODUCT) reaches none of its untagged repeats,
+    though `link_mentions` makes both the person Jane Doe. This propagates again from the linked
+    labels; returns the mentions to add (link everything again with them).
+    """
+    linked = link_mentions(raw_text, mentions)
+    settled = [RawMention(m.char_start, m.char_end, m.text, m.label, m.sentence_id) for m in linked]
+    return propagate_names(raw_text, settled, sentences)
+
+
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     k = bisect_right(spans, (start, float("inf")))
     return (k > 0 and spans[k - 1][1] > start) or (k < len(spans) and spans[k][0] < end)

@@ -17,13 +17,16 @@ from transforms.analyse.casing import (
     is_shouted,
     is_title_case,
     sentence_case,
+    shouted_person_names,
 )
 from transforms.analyse.entities import (
     RawMention,
     clean_span,
     link_mentions,
     propagate_names,
+    settled_repeats,
 )
+from transforms.analyse.listings import drop_figures, listing_names
 from transforms.document import (
     AnalysedDocument,
     Block,
@@ -159,9 +162,16 @@ def _add_sentences_and_mentions(a: AnalysedDocument) -> None:
                 span = clean_span(a.raw_text, *block.span_of(ent))
                 if span:
                     raw.append(RawMention(*span, a.raw_text[span[0]:span[1]], ent.label_, sentence.sentence_id))
-    raw += propagate_names(a.raw_text, raw, [(s.char_start, s.char_end, s.sentence_id) for s in a.sentences])
+    sentences = [(s.char_start, s.char_end, s.sentence_id) for s in a.sentences]
+    raw = drop_figures(raw)
+    regions = [(b.char_start, b.char_end, b.kind) for b in a.article + a.naming]
+    raw = listing_names(a.raw_text, raw, regions, sentences)
+    raw += propagate_names(a.raw_text, raw, sentences)
+    raw = shouted_person_names(a.raw_text, raw, regions, sentences)
     raw.sort(key=lambda m: (m.char_start, m.char_end))
-    for i, m in enumerate(link_mentions(a.raw_text, raw)):
+    more = settled_repeats(a.raw_text, raw, sentences)
+    linked = link_mentions(a.raw_text, sorted(raw + more, key=lambda m: (m.char_start, m.char_end)))
+    for i, m in enumerate(linked):
         a.mentions.append(Mention(
             mention_id=f"{m.sentence_id}-m{i:03d}", sentence_id=m.sentence_id, char_start=m.char_start,
             char_end=m.char_end, text=m.text, label=m.label, entity_id=entity_id_for(m.label, m.canonical),

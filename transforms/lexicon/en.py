@@ -88,6 +88,10 @@ WORDS: dict[str, str] = {
     "name_particles": """
     ad al an ar as ash at at-t az ben bin bint el ibn
     """,
+    # Lowercase words inside European surnames ("Joost van der Westhuizen", "Joaquin del Olmo").
+    "surname_particles": """
+    da das de del della den der di do dos du la le ten ter van von
+    """,
     # Words that make a capitalised phrase an organisation or place rather than a personal name.
     "organisation_words": """
     administration agency airport army assembly association authority avenue bank board bridge
