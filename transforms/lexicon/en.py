@@ -14,6 +14,24 @@ WORDS: dict[str, str] = {
     recollect recount reiterate remark reply report respond retort reveal say scoff shout sing slam
     state stress suggest tell testify thank tout tweet urge vow warn whisper write yell
     """,
+    # Verbs of communication and cognition that report a clause ("believes that …", "asked whether
+    # …"), beyond the speech verbs: the cues of reported speech (lemmas).
+    "reporting_verbs": """
+    advise affirm alert allege assume assure brag cite complain conclude decide deem demand doubt
+    emphasise expect explain fear feel figure forecast guarantee guess hear hint hope imagine imply
+    inform insinuate instruct learn predict presume proclaim propose read realise realize reassure
+    reckon recommend remind say signal speculate stipulate submit suppose surmise suspect swear
+    theorise theorize think tweet understand wonder worry
+    """,
+    # Verbs of intent and stance whose infinitive complement states a position ("vowed to veto").
+    "intent_verbs": """
+    agree decline hope intend pledge plan promise refuse threaten urge vow want
+    """,
+    # Verbs of stating whose noun-phrase object is what was said ("denied the allegations").
+    "statement_object_verbs": """
+    acknowledge admit announce claim concede confirm declare deny disclose dismiss predict promise
+    propose reiterate reject repeat reveal
+    """,
     # Verbs that name rather than speak ("a group called 'X'"): cues only with an explicit subject.
     "naming_verbs": """
     brand call describe dub label
