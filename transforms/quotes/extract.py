@@ -66,7 +66,7 @@ def extract_quotes(a: AnalysedDocument, include_indirect: bool = True) -> list[d
         # 3. Speaker
         att = cues.speaker_in_frame(span, frame) or cues.turn_label_speaker(span)
         standalone = not frame.has_words and reads_as_clause(text)
-        if _title_like(text):
+        if _title_like(text) and not _answer_with_cue(text, att, a.raw_text[frame.before[0]:frame.before[1]]):
             continue  # a title or a name in quotation marks ("… told Meet the Nation")
         if att is not None and not att.linked and _is_fragment(text):
             att = None  # a cue elsewhere in the sentence does not make a quoted term a quote
@@ -223,6 +223,13 @@ def _title_like(text: str) -> bool:
     content = [w for w in found if len(w) >= 3 and w not in _TITLE_FUNCTION_WORDS]
     return 0 < len(found) <= 6 and bool(content) and all(w[0].isupper() for w in content) \
         and not text.rstrip().endswith(("!", "?")) and not re.search(r"[.!?]\s+\S", text)
+
+
+def _answer_with_cue(text: str, att: Attribution | None, before: str) -> bool:
+    """A short reply opening its sentence, closed by a comma and spoken by a cue joined to it
+    ('"Not me," she said'); a title sits inside a clause ('on "New Day," she said')."""
+    return text.rstrip().endswith(",") and not re.search(r"[^\W\d_]", before) and att is not None \
+        and att.linked and att.cue is not None and att.method not in {"unattributed", "cue_adjacent"}
 
 
 def _is_partial(text: str, frame: Frame) -> bool:
