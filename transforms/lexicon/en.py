@@ -28,7 +28,7 @@ WORDS: dict[str, str] = {
     """,
     # Verbs of intent and stance whose infinitive complement states a position ("vowed to veto").
     "intent_verbs": """
-    agree decline hope intend pledge plan promise refuse threaten urge vow want
+    agree decline hope intend plan pledge promise refuse threaten urge vow want
     """,
     # Verbs of stating whose noun-phrase object is what was said ("denied the allegations").
     "statement_object_verbs": """

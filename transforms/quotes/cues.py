@@ -117,7 +117,7 @@ class CueRules:
             m = self.persons.speaker_mention_at(block.start_of(doc[cue.i - 1]))
             if m is not None and m.label == "PERSON" and not index.in_quote(m.char_start):
                 return self.speakers.credit(m, cue.text, "cue_subject", is_linked)
-        subject = _subject_of(cue)
+        subject = self._glued_subject(block, cue) or _subject_of(cue)
         if lemma in NAMING_VERBS and (subject is None or subject.dep_ != "nsubj" or subject.head.i != cue.i):
             return None  # "a plan called 'X'": naming, not speaking
         if subject is not None and index.outside_quotes(block, subject):
@@ -127,6 +127,14 @@ class CueRules:
         if near is not None and block.contains(near.char_start) and not index.in_quote(near.char_start):
             return Attribution(near.canonical, near.entity_id, cue.text, "cue_adjacent", is_linked)
         return unattributed(cue.text, is_linked)
+
+    def _glued_subject(self, block: ParsedBlock, cue):
+        """The word glued to a closing mark right before the cue ('…,”she said'): spaCy keeps the
+        two as one token and parses it as part of the quote, but the word is the cue's subject."""
+        if cue.i == 0:
+            return None
+        prev = block.doc[cue.i - 1]
+        return prev if self.index.word_start(block, prev) != block.start_of(prev) else None
 
     def _dash_signature(self, span: QuoteSpan) -> Attribution | None:
         """A name after a dash that follows a closed quote on the same line ("“…” — Jane Doe":

@@ -191,8 +191,8 @@ def _quoted_share(index: DocumentIndex, start: int, end: int) -> float:
 def _worth_keeping(index: DocumentIndex, m: ReportedMatch) -> bool:
     """Reported content outside direct quotes (mostly): content that is all quote is the direct
     quote's row."""
-    start, end = m.pieces[0][0], m.pieces[-1][1]
-    return _quoted_share(index, start, end) < 0.9
+    quoted = sum(_quoted_share(index, s, e) * (e - s) for s, e in m.pieces)
+    return quoted < 0.9 * sum(e - s for s, e in m.pieces)
 
 
 def _drop_nested(matches: list[ReportedMatch]) -> list[ReportedMatch]:
