@@ -1,5 +1,9 @@
 """Measure transforms.quotes on the PolNeAR dev split, side by side with textacy.
 
+Two tables: direct quotes (below, the rows other than reported content, as before reported
+speech existed), then every kind (`score_kinds`): direct, mixed and indirect fragment P/R/F1 at
+>= 50% overlap of the longer span and with exact spans, and speaker accuracy.
+
 Each document runs through the pipeline's own path (block segmentation with recurring keys over the
 whole set, as the flow computes them per run; spaCy over article blocks; sentences and mentions;
 `extract_quotes`). Predictions are scored against the gold pieces of kind "direct":
