@@ -133,10 +133,12 @@ def _reported_row(a: AnalysedDocument, m: ReportedMatch, piece: tuple[int, int],
 
 
 def _join_statement(quoted: dict, content: dict) -> None:
-    """A quoted fragment of reported speech is partial, and spoken by the statement's source when
-    its own cue found nobody."""
+    """A quoted fragment of reported speech is partial and spoken by the statement's source: the
+    reporting cue governs the fragment ('X said residents had "waited too long"' is X's words),
+    whatever noun the fragment's own frame offered; the fragment keeps its own speaker only when
+    the statement's source is unknown."""
     quoted["quote_type"] = "partial"
-    if quoted["speaker"] is None and content["speaker"] is not None:
+    if content["speaker"] is not None:
         quoted.update(speaker=content["speaker"], speaker_entity_id=content["speaker_entity_id"],
                       cue=content["cue"], method=content["method"], confidence=content["confidence"])
 
