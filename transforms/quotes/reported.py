@@ -14,7 +14,9 @@ frames news uses, and how the parse shows them:
 - "according to X, C" / "C, according to X": C is the clause "according" hangs on, without the
   "according to X" phrase; X is the source.
 - "X denied the allegations", "X announced a plan": a verb of stating with a noun-phrase object
-  (only verbs whose object is itself what was said).
+  (only verbs whose object is itself what was said, or any reporting verb when the object holds
+  quoted words).
+- "Jane Doe: Talks will resume" (headlines): a named source, a colon, a clause.
 Cues inside quotation marks are left out (a quote's own "I think …" is part of the quote), and so is
 reported content that lies inside a direct quote: the direct quote is its own row.
 """
@@ -34,6 +36,10 @@ STATEMENT_OBJECT_VERBS = words("statement_object_verbs")
 INTENT_VERBS = words("intent_verbs")
 # Multi-word source markers ("according to X"): the first word, then the second.
 _ACCORDING = ("according", "to")
+# A colon lead-in: at most this many words before the colon, all of a name or noun phrase.
+_MAX_LEAD_IN = 5
+_LEAD_IN_POS = {"PROPN", "NOUN", "DET", "ADJ", "PART"}
+_NAMED_SOURCES = {"PERSON", "ORG", "NORP", "GPE"}
 _PUNCT_EDGES = set(",;:—–-()[]") | {"\u2014", "\u2013"}
 MIN_CONTENT_WORDS = 2
 
@@ -46,7 +52,7 @@ class ReportedMatch:
     cue: str  # the cue as written ("said", "according to")
     pieces: tuple[tuple[int, int], ...]  # raw-text spans of the content, in order
     source_i: int | None  # token standing for the source (the cue's subject, "according to"'s object)
-    frame: str  # "complement", "parenthetical", "according_to", "object"
+    frame: str  # "complement", "parenthetical", "according_to", "object", "colon"
 
 
 def find_reported(index: DocumentIndex) -> list[ReportedMatch]:
@@ -68,6 +74,8 @@ def _block_matches(index: DocumentIndex, bi: int, block: ParsedBlock):
         lemma = t.lemma_.lower()
         if t.lower_ == _ACCORDING[0] and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == _ACCORDING[1]:
             yield according_to(index, bi, block, t)
+        elif t.text == ":":
+            yield colon_lead_in(index, bi, block, t)
         elif t.pos_ in {"VERB", "AUX"} and lemma in REPORTING_VERBS:
             yield complement(index, bi, block, t) or parenthetical(index, bi, block, t) \
                 or statement_object(index, bi, block, t)
@@ -80,7 +88,8 @@ def complement(index: DocumentIndex, bi: int, block: ParsedBlock, cue) -> Report
     comp = [c for c in cue.children if c.dep_ in deps]
     if not comp:
         return None
-    tokens = [t for c in comp for t in c.subtree]
+    aside = {t.i for c in comp for t in _speaker_asides(c)}
+    tokens = [t for c in comp for t in c.subtree if t.i not in aside]
     return _match(index, bi, block, cue, tokens, "complement")
 
 
@@ -113,13 +122,33 @@ def according_to(index: DocumentIndex, bi: int, block: ParsedBlock, word) -> Rep
 
 
 def statement_object(index: DocumentIndex, bi: int, block: ParsedBlock, cue) -> ReportedMatch | None:
-    """'X denied the allegations': a stating verb's object names what was said."""
-    if cue.lemma_.lower() not in STATEMENT_OBJECT_VERBS or not _has_subject(cue):
+    """'X denied the allegations': a stating verb's object names what was said; so does any
+    reporting verb's object that holds quoted words ('X stressed the "grave" risk')."""
+    if not _has_subject(cue):
         return None
     obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
     if obj is None or obj.pos_ == "PRON":
         return None
-    return _match(index, bi, block, cue, list(obj.subtree), "object")
+    tokens = list(obj.subtree)
+    if cue.lemma_.lower() not in STATEMENT_OBJECT_VERBS and not any(t.is_quote for t in tokens):
+        return None
+    return _match(index, bi, block, cue, tokens, "object")
+
+
+def colon_lead_in(index: DocumentIndex, bi: int, block: ParsedBlock, colon) -> ReportedMatch | None:
+    """'Jane Doe: Talks will resume' (headlines, summaries): a named source opening the sentence,
+    a colon, then a clause of its own."""
+    sent = colon.sent
+    before = [t for t in sent if t.i < colon.i]
+    if not before or len(before) > _MAX_LEAD_IN or not all(t.pos_ in _LEAD_IN_POS or t.is_punct for t in before):
+        return None
+    source = next((t for t in reversed(before) if t.pos_ in {"PROPN", "NOUN"}), None)
+    if source is None or index.mention_at(block.start_of(source), _NAMED_SOURCES) is None:
+        return None
+    after = [t for t in sent if t.i > colon.i]
+    if not any(t.pos_ in {"VERB", "AUX"} for t in after):
+        return None
+    return _match(index, bi, block, colon, after, "colon", source=source)
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -155,6 +184,15 @@ def _pieces(block: ParsedBlock, tokens) -> list[tuple[int, int]]:
             out.append((block.start_of(run[0]), block.end_of(run[-1])))
     n_words = sum(1 for t in tokens if t.is_alpha and block.start_of(t) < out[-1][1]) if out else 0
     return out if n_words >= MIN_CONTENT_WORDS else []
+
+
+def _speaker_asides(root):
+    """Words of the reported clause that belong to the speaker's side: a participle after a comma
+    continues the speaker's action ('he saw no need to change, telling reporters …')."""
+    doc = root.doc
+    for c in root.children:
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.i > root.i and c.i > 0 and doc[c.i - 1].text == ",":
+            yield from c.subtree
 
 
 def _has_subject(verb) -> bool:
