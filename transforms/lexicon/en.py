@@ -4,26 +4,26 @@ Each list is written once, sorted, without duplicates (a test checks).
 """
 
 WORDS: dict[str, str] = {
-    # Verbs that introduce speech (lemmas): the cue of a quote.
+    # Verbs that introduce speech (lemmas): the cue of a quote ("read" for a sign's or headline's words).
     "speech_verbs": """
     accuse acknowledge add admit advise affirm agree allege announce answer apologise apologize
-    argue ask assert assure beg bellow blast boast brag brand call caution chant charge chide cite
-    claim comment complain concede conclude concur confess confide confirm contend continue counter
-    criticise criticize cry declare demand deny describe disclose dub echo elaborate emphasise
-    emphasize estimate exclaim explain gush hint implore indicate inform insist interject interrupt
-    joke label lament lecture maintain marvel mention murmur muse mutter note notify object observe
-    opine plead pledge point post praise predict proclaim promise pronounce protest question quip
-    quote rage rant reason reassure rebut recall recollect recommend recount reflect reiterate
-    relate remark remind repeat reply report respond retort reveal say scoff scream shout sigh sing
-    slam snap sneer speculate stammer state stress suggest summarise summarize swear taunt tease
-    tell testify thank theorise theorize threaten tout tweet underline underscore urge venture vow
-    warn whisper wonder write yell
+    argue ask assert assure bark beam beg bellow blast boast brag brand call caution chant charge
+    chide cite claim comment complain concede conclude concur confess confide confirm contend
+    continue counter criticise criticize cry declare demand deny describe disclose dub echo
+    elaborate emphasise emphasize estimate exclaim explain gush hint implore indicate inform insist
+    interject interrupt joke label lament lecture maintain marvel mention mock murmur muse mutter
+    note notify object observe opine plead pledge point post praise predict proclaim promise
+    pronounce protest question quip quote rage rant read reason reassure rebut recall recollect
+    recommend recount reflect reiterate relate remark remind repeat reply report respond retort
+    reveal say scoff scream shout sigh sing slam snap sneer speculate stammer state stress suggest
+    summarise summarize swear taunt tease tell testify thank theorise theorize threaten tout tweet
+    underline underscore urge venture vow warn whisper wonder write yell
     """,
     # Verbs of communication and cognition that report a clause ("believes that …", "asked whether
     # …"), beyond the speech verbs: the cues of reported speech (lemmas).
     "reporting_verbs": """
     alert assume believe decide deem doubt expect fear feel figure forecast guarantee guess hear hope
-    imagine imply insinuate instruct learn presume propose read realise realize reckon signal
+    imagine imply insinuate instruct learn presume propose realise realize reckon signal
     stipulate submit suppose surmise suspect think understand worry
     """,
     # Verbs of intent and stance whose infinitive complement states a position ("vowed to veto").

@@ -231,7 +231,7 @@ def _answer_with_cue(text: str, att: Attribution | None, before: str) -> bool:
     """A short reply opening its sentence, closed by a comma and spoken by a cue joined to it
     ('"Not me," she said'); a title sits inside a clause ('on "New Day," she said')."""
     return text.rstrip().endswith(",") and not re.search(r"[^\W\d_]", before) and att is not None \
-        and att.linked and att.cue is not None and att.method not in {"unattributed", "cue_adjacent"}
+        and att.linked and att.cue is not None and att.method != "cue_adjacent"
 
 
 def _is_partial(text: str, frame: Frame) -> bool:
