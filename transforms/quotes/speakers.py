@@ -80,6 +80,14 @@ class SpeakerResolver:
         self.persons.note_speaker(m)
         return Attribution(m.canonical, m.entity_id, cue, method, linked)
 
+    def _as_written(self, block: ParsedBlock, toks) -> str:
+        """A description as the article spells it ("Sixty-six percent", "Mr. Doe's aide"), not
+        its tokens joined by spaces; a phrase broken by a quote keeps the tokens."""
+        start, end = block.start_of(toks[0]), block.end_of(toks[-1])
+        if toks[-1].i - toks[0].i + 1 != len(toks) or self.index.in_quote(start):
+            return " ".join(t.text for t in toks)
+        return " ".join(self.index.raw_text[start:end].split())
+
     def _untagged_name(self, block: ParsedBlock, token, cue: str, method: str, linked: bool) -> Attribution:
         """A name spaCy did not tag: a known person with that surname, else the fuller untagged
         name the text gave earlier, else the name's own words."""
@@ -107,5 +115,5 @@ class SpeakerResolver:
                                            min(at, span.char_start - 1) if span is not None else at)
             if m is not None:
                 return self.credit(m, cue, "nominal", linked)
-        phrase = " ".join(t.text for t in token.subtree if t.i <= token.i)
+        phrase = self._as_written(block, [t for t in token.subtree if t.i <= token.i])
         return Attribution(phrase, None, cue, "unnamed", linked)
