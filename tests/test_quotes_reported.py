@@ -105,3 +105,14 @@ def test_cues_inside_quotes_are_part_of_the_quote(nlp):
 def test_a_single_word_is_no_statement(nlp):
     a = analysed(nlp, INTRO + "Moreau said so.")
     assert find_reported(DocumentIndex(a, find_quote_spans(a.article, a.raw_text))) == []
+
+
+def test_noun_of_saying_with_its_possessor(nlp):
+    rows = indirect(quotes(nlp, INTRO + "Moreau repeated her claim that the new tax would raise two billion euros."))
+    q = one(rows, "that the new tax")
+    assert (q["cue"], q["speaker"]) == ("claim", "Clara Moreau")
+
+
+def test_noun_of_saying_without_an_author_is_left_out(nlp):
+    rows = indirect(quotes(nlp, INTRO + "The opposition rejected the suggestion that the new tax would raise money."))
+    assert not [r for r in rows if r["cue"] == "suggestion"]

@@ -26,6 +26,12 @@ WORDS: dict[str, str] = {
     imagine imply insinuate instruct learn presume propose realise realize reckon signal
     stipulate submit suppose surmise suspect think understand worry
     """,
+    # Nouns of saying and thinking whose that-clause is a statement ("his claim that …").
+    "reporting_nouns": """
+    accusation admission allegation announcement argument assertion assurance belief charge claim
+    complaint conclusion contention declaration denial fear hope insistence notion prediction
+    promise proposal recommendation remark report statement suggestion testimony threat warning
+    """,
     # Verbs of intent and stance whose infinitive complement states a position ("vowed to veto").
     "intent_verbs": """
     agree decline hope intend plan pledge promise refuse threaten urge vow want

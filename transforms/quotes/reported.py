@@ -17,6 +17,7 @@ frames news uses, and how the parse shows them:
   (only verbs whose object is itself what was said, or any reporting verb when the object holds
   quoted words).
 - "Jane Doe: Talks will resume" (headlines): a named source, a colon, a clause.
+- "his claim that C", "the warning that C": a noun of saying with a that-clause.
 Cues inside quotation marks are left out (a quote's own "I think …" is part of the quote), and so is
 reported content that lies inside a direct quote: the direct quote is its own row.
 """
@@ -34,6 +35,9 @@ REPORTING_VERBS = words("speech_verbs") | words("reporting_verbs")
 STATEMENT_OBJECT_VERBS = words("statement_object_verbs")
 # Verbs of intent and stance whose infinitive complement is the statement ("vowed to veto it").
 INTENT_VERBS = words("intent_verbs")
+# Nouns of saying and thinking whose that-clause is a statement ("his claim that …").
+REPORTING_NOUNS = words("reporting_nouns")
+_MIN_NOMINAL_CLAUSE = 5  # words in "that …" (with "that"): fewer is a relative clause
 # Multi-word source markers ("according to X"): the first word, then the second.
 _ACCORDING = ("according", "to")
 # A colon lead-in: at most this many words before the colon, all of a name or noun phrase.
@@ -52,7 +56,7 @@ class ReportedMatch:
     cue: str  # the cue as written ("said", "according to")
     pieces: tuple[tuple[int, int], ...]  # raw-text spans of the content, in order
     source_i: int | None  # token standing for the source (the cue's subject, "according to"'s object)
-    frame: str  # "complement", "parenthetical", "according_to", "object", "colon"
+    frame: str  # "complement", "parenthetical", "according_to", "object", "colon", "nominal"
 
 
 def find_reported(index: DocumentIndex) -> list[ReportedMatch]:
@@ -74,6 +78,8 @@ def _block_matches(index: DocumentIndex, bi: int, block: ParsedBlock):
         lemma = t.lemma_.lower()
         if t.lower_ == _ACCORDING[0] and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == _ACCORDING[1]:
             yield according_to(index, bi, block, t)
+        elif t.pos_ == "NOUN" and lemma in REPORTING_NOUNS:
+            yield nominal(index, bi, block, t)
         elif t.text == ":":
             yield colon_lead_in(index, bi, block, t)
         elif t.pos_ in {"VERB", "AUX"} and lemma in REPORTING_VERBS:
@@ -133,6 +139,24 @@ def statement_object(index: DocumentIndex, bi: int, block: ParsedBlock, cue) -> 
     if cue.lemma_.lower() not in STATEMENT_OBJECT_VERBS and not any(t.is_quote for t in tokens):
         return None
     return _match(index, bi, block, cue, tokens, "object")
+
+
+def nominal(index: DocumentIndex, bi: int, block: ParsedBlock, noun) -> ReportedMatch | None:
+    """'his claim that C', 'the warning that C': a noun of saying with a that-clause; the noun's
+    possessor is the source (without one the statement is left out: the verb around the noun is
+    often someone else's, "X rejected the suggestion that …"). A relative clause ('the claim that he made') is told apart by its
+    length: a complement clause says something whole."""
+    clause = next((c for c in noun.children if c.dep_ in {"acl", "ccomp"}
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None:
+        return None
+    tokens = list(clause.subtree)
+    if sum(t.is_alpha for t in tokens) < _MIN_NOMINAL_CLAUSE:
+        return None
+    source = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if source is None:
+        return None  # "the suggestion that …" without its author: whose it is stays unknown
+    return _match(index, bi, block, noun, tokens, "nominal", source=source)
 
 
 def colon_lead_in(index: DocumentIndex, bi: int, block: ParsedBlock, colon) -> ReportedMatch | None:
