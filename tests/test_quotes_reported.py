@@ -116,3 +116,9 @@ def test_noun_of_saying_with_its_possessor(nlp):
 def test_noun_of_saying_without_an_author_is_left_out(nlp):
     rows = indirect(quotes(nlp, INTRO + "The opposition rejected the suggestion that the new tax would raise money."))
     assert not [r for r in rows if r["cue"] == "suggestion"]
+
+
+def test_topic_of_a_speech_verb(nlp):
+    rows = indirect(quotes(nlp, INTRO + "Moreau warned against a rise in interest rates. She spoke on Monday."))
+    assert one(rows, "a rise in interest rates")["cue"] == "warned"
+    assert not [r for r in rows if r["text"] == "Monday"]

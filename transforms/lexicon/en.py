@@ -32,6 +32,14 @@ WORDS: dict[str, str] = {
     complaint conclusion contention declaration denial fear hope insistence notion prediction
     promise proposal recommendation remark report statement suggestion testimony threat warning
     """,
+    # Verbs that speak of a topic beyond the speech verbs ("talked about", "spoke of").
+    "topic_verbs": """
+    speak talk
+    """,
+    # Prepositions whose object is the topic a speech verb speaks of ("warned against C").
+    "topic_prepositions": """
+    about against for of on
+    """,
     # Verbs of intent and stance whose infinitive complement states a position ("vowed to veto").
     "intent_verbs": """
     agree decline hope intend plan pledge promise refuse threaten urge vow want

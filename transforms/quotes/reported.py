@@ -18,6 +18,7 @@ frames news uses, and how the parse shows them:
   quoted words).
 - "Jane Doe: Talks will resume" (headlines): a named source, a colon, a clause.
 - "his claim that C", "the warning that C": a noun of saying with a that-clause.
+- "X talked about C", "X called for C", "X warned against C": the topic a cue speaks of.
 Cues inside quotation marks are left out (a quote's own "I think …" is part of the quote), and so is
 reported content that lies inside a direct quote: the direct quote is its own row.
 """
@@ -35,6 +36,10 @@ REPORTING_VERBS = words("speech_verbs") | words("reporting_verbs")
 STATEMENT_OBJECT_VERBS = words("statement_object_verbs")
 # Verbs of intent and stance whose infinitive complement is the statement ("vowed to veto it").
 INTENT_VERBS = words("intent_verbs")
+# Verbs that speak of a topic ("talked about", "spoke of"), and the prepositions that give it.
+TOPIC_VERBS = words("topic_verbs")
+TOPIC_PREPOSITIONS = words("topic_prepositions")
+_PLAIN_SAYING = {"say", "tell", "write", "post", "tweet", "add"}
 # Nouns of saying and thinking whose that-clause is a statement ("his claim that …").
 REPORTING_NOUNS = words("reporting_nouns")
 _MIN_NOMINAL_CLAUSE = 5  # words in "that …" (with "that"): fewer is a relative clause
@@ -56,7 +61,7 @@ class ReportedMatch:
     cue: str  # the cue as written ("said", "according to")
     pieces: tuple[tuple[int, int], ...]  # raw-text spans of the content, in order
     source_i: int | None  # token standing for the source (the cue's subject, "according to"'s object)
-    frame: str  # "complement", "parenthetical", "according_to", "object", "colon", "nominal"
+    frame: str  # "complement", "parenthetical", "according_to", "object", "colon", "nominal", "topic"
 
 
 def find_reported(index: DocumentIndex) -> list[ReportedMatch]:
@@ -84,7 +89,9 @@ def _block_matches(index: DocumentIndex, bi: int, block: ParsedBlock):
             yield colon_lead_in(index, bi, block, t)
         elif t.pos_ in {"VERB", "AUX"} and lemma in REPORTING_VERBS:
             yield complement(index, bi, block, t) or parenthetical(index, bi, block, t) \
-                or statement_object(index, bi, block, t)
+                or statement_object(index, bi, block, t) or topic(index, bi, block, t)
+        elif t.pos_ == "VERB" and lemma in TOPIC_VERBS:
+            yield topic(index, bi, block, t)
 
 
 def complement(index: DocumentIndex, bi: int, block: ParsedBlock, cue) -> ReportedMatch | None:
@@ -157,6 +164,26 @@ def nominal(index: DocumentIndex, bi: int, block: ParsedBlock, noun) -> Reported
     if source is None:
         return None  # "the suggestion that …" without its author: whose it is stays unknown
     return _match(index, bi, block, noun, tokens, "nominal", source=source)
+
+
+def topic(index: DocumentIndex, bi: int, block: ParsedBlock, cue) -> ReportedMatch | None:
+    """'X talked about C', 'X called for C', 'X warned against C': what a cue speaks of, as the
+    object of a topic preposition. "on" counts only before a common noun ('commented on the
+    plan', not 'said on Monday' or 'on Twitter'); say and tell take only "about"."""
+    if not _has_subject(cue):
+        return None
+    lemma = cue.lemma_.lower()
+    for prep in (c for c in cue.children if c.dep_ == "prep" and c.i > cue.i):
+        word = prep.lower_
+        if word not in TOPIC_PREPOSITIONS or (lemma in _PLAIN_SAYING and word != "about"):
+            continue
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is None or obj.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        if word == "on" and (obj.pos_ == "PROPN" or obj.ent_type_ in {"DATE", "TIME"}):
+            continue
+        return _match(index, bi, block, cue, list(obj.subtree), "topic")
+    return None
 
 
 def colon_lead_in(index: DocumentIndex, bi: int, block: ParsedBlock, colon) -> ReportedMatch | None:
