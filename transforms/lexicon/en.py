@@ -32,9 +32,9 @@ WORDS: dict[str, str] = {
     complaint conclusion contention declaration denial fear hope insistence notion prediction
     promise proposal recommendation remark report statement suggestion testimony threat warning
     """,
-    # Verbs that speak of a topic beyond the speech verbs ("talked about", "spoke of").
+    # Verbs that speak of a topic, given by a preposition ("talked about", "warned against").
     "topic_verbs": """
-    speak talk
+    argue ask call comment complain speak talk tell testify warn write
     """,
     # Prepositions whose object is the topic a speech verb speaks of ("warned against C").
     "topic_prepositions": """

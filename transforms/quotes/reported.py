@@ -36,10 +36,11 @@ REPORTING_VERBS = words("speech_verbs") | words("reporting_verbs")
 STATEMENT_OBJECT_VERBS = words("statement_object_verbs")
 # Verbs of intent and stance whose infinitive complement is the statement ("vowed to veto it").
 INTENT_VERBS = words("intent_verbs")
-# Verbs that speak of a topic ("talked about", "spoke of"), and the prepositions that give it.
+# Verbs that speak of a topic ("talked about", "warned against"), and the prepositions that give
+# it; only these: "concluded a deal for …" is no topic of speech.
 TOPIC_VERBS = words("topic_verbs")
 TOPIC_PREPOSITIONS = words("topic_prepositions")
-_PLAIN_SAYING = {"say", "tell", "write", "post", "tweet", "add"}
+_PLAIN_SAYING = {"tell", "write"}
 # Nouns of saying and thinking whose that-clause is a statement ("his claim that …").
 REPORTING_NOUNS = words("reporting_nouns")
 _MIN_NOMINAL_CLAUSE = 5  # words in "that …" (with "that"): fewer is a relative clause
@@ -170,9 +171,9 @@ def topic(index: DocumentIndex, bi: int, block: ParsedBlock, cue) -> ReportedMat
     """'X talked about C', 'X called for C', 'X warned against C': what a cue speaks of, as the
     object of a topic preposition. "on" counts only before a common noun ('commented on the
     plan', not 'said on Monday' or 'on Twitter'); say and tell take only "about"."""
-    if not _has_subject(cue):
-        return None
     lemma = cue.lemma_.lower()
+    if lemma not in TOPIC_VERBS or not _has_subject(cue):
+        return None
     for prep in (c for c in cue.children if c.dep_ == "prep" and c.i > cue.i):
         word = prep.lower_
         if word not in TOPIC_PREPOSITIONS or (lemma in _PLAIN_SAYING and word != "about"):
