@@ -80,3 +80,61 @@ Governor Ruth Almeida was interviewed by Paul Dekker on Sunday. A partial transc
 """)
     assert one(rows, "ALMEIDA:")["speaker"] == "Ruth Almeida"
     assert one(rows, "DEKKER: Will you")["speaker"] == "Paul Dekker"
+
+
+def test_short_reply_with_its_cue_is_a_quote_not_a_title(nlp):
+    rows = quotes(nlp, """
+Reporters asked the mayor, Tomas Berg, who had approved the contract.
+
+"Not me," Berg said.
+""")
+    assert one(rows, "Not me")["speaker"] == "Tomas Berg"
+
+
+def test_closing_mark_glued_to_the_speakers_word(nlp):
+    rows = quotes(nlp, """
+Kwame Mensah runs the shelter on the east side of town.
+
+"We have no beds left for tonight,"she said.
+""")
+    assert one(rows, "We have no beds")["speaker"] == "Kwame Mensah"
+
+
+def test_question_then_name_with_apposition_then_cue(nlp):
+    rows = quotes(nlp, """
+The council met on Monday to discuss the harbour.
+
+"Who will pay for it?" Jonas Vik, the head of the harbour board, asked.
+""")
+    assert one(rows, "Who will pay")["speaker"] == "Jonas Vik"
+
+
+def test_colon_lead_in_with_a_described_speaker(nlp):
+    rows = quotes(nlp, """
+Residents gave their views on the new bridge.
+
+Marta Lund, a teacher from the north bank: "It has cut my drive to school in half."
+""")
+    assert one(rows, "It has cut")["speaker"] == "Marta Lund"
+
+
+def test_speech_verbs_are_matched_by_lemma_from_a_broad_lexicon(nlp):
+    rows = quotes(nlp, """
+Kwame Mensah runs the shelter on the east side of town.
+
+"We have no beds left for tonight," Mensah murmured.
+""")
+    q = one(rows, "We have no beds")
+    assert (q["speaker"], q["cue"]) == ("Kwame Mensah", "murmured")
+
+
+def test_naming_verb_with_its_own_subject_is_a_cue():
+    """spaCy makes a new Token per access: the cue and its subject's head are compared by index."""
+    import spacy
+
+    from transforms.quotes.cues import _subject_of
+
+    doc = spacy.blank("en")("She called out")
+    doc[0].dep_, doc[0].head = "nsubj", doc[1]
+    assert doc[0].head is not doc[1]  # why `is` can never be used
+    assert _subject_of(doc[1]).head.i == doc[1].i

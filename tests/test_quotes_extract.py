@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from quotes_support import one, quotes
+from quotes_support import analysed, one, quotes
 
 from transforms.quotes import extract_quotes, find_quote_spans
 from transforms.quotes.extract import reads_as_clause
 
-QUOTE_MODULES = ["spans", "document_index", "persons", "frame", "speakers", "cues", "extract"]
+QUOTE_MODULES = ["spans", "document_index", "persons", "frame", "speakers", "cues", "reported", "extract"]
 
 
 def test_partial_quote_inside_reported_speech(nlp):
@@ -60,12 +60,25 @@ The storm closed every school in the district on Thursday.
     assert q["method"] == "unattributed"
 
 
-def test_no_indirect_rows_by_default(nlp):
+def test_reported_speech_is_an_indirect_row_and_can_be_left_out(nlp):
     rows = quotes(nlp, """
 Hannah Osei said that the festival would return next summer with a bigger programme.
 """)
-    assert rows == []
-    assert all(r["quote_type"] != "indirect" for r in rows)
+    q = one(rows, "that the festival")
+    assert (q["quote_type"], q["speaker"], q["cue"]) == ("indirect", "Hannah Osei", "said")
+    a = analysed(nlp, "Hannah Osei said that the festival would return next summer with a bigger programme.")
+    assert extract_quotes(a, include_indirect=False) == []
+
+
+def test_every_row_has_an_attribution_id_and_rows_come_in_text_order(nlp):
+    rows = quotes(nlp, """
+“We will rebuild the pier before winter,” said Mayor Ana Lindqvist on Monday.
+
+Lindqvist said the council had found the money in its reserves.
+""")
+    assert [r["char_start"] for r in rows] == sorted(r["char_start"] for r in rows)
+    assert len({r["attribution_id"] for r in rows}) == len(rows) == 2
+    assert all(r["attribution_id"].startswith("d1-a") for r in rows)
 
 
 def test_find_quote_spans_is_exposed_and_pure(nlp):
@@ -86,7 +99,7 @@ Mayor Lena Okafor said on “Meet the Voters” that the plan was dead, and repe
 
 
 def test_quote_modules_import_only_earlier_ones_and_the_document_model():
-    """spans -> document_index -> persons -> frame/speakers -> cues -> extract: no cycles, and no
+    """spans -> document_index -> persons -> frame/speakers -> cues -> reported -> extract: no cycles, and no
     stage but the document model, lexicon, names and schema."""
     package = Path(find_quote_spans.__code__.co_filename).parent
     allowed = {"transforms.document", "transforms.lexicon", "transforms.names", "transforms.schema",

@@ -35,6 +35,23 @@ def test_unclosed_quote_stops_at_its_paragraph_and_runs_on_in_the_next():
     assert isinstance(first, QuoteSpan)
 
 
+def test_two_apostrophes_are_a_double_mark():
+    raw = "''We will win,'' she said. He added: ''It is close.''"
+    spans = find_quote_spans(blocks_of(raw), raw)
+    assert [raw[s.char_start:s.char_end] for s in spans] == ["We will win,", "It is close."]
+    assert spans[0].opens_block and all(s.closed for s in spans)
+
+
+def test_two_apostrophes_quote_has_its_speaker(nlp):
+    rows = quotes(nlp, """
+Kwame Mensah runs the shelter on the east side of town.
+
+''We have no beds left for tonight,'' Mensah said.
+""")
+    q = one(rows, "We have no beds")
+    assert (q["quote_type"], q["speaker"]) == ("full", "Kwame Mensah")
+
+
 def test_inch_marks_and_apostrophes_open_nothing():
     raw = "It measures 55\" across and it’s last year’s model."
     assert find_quote_spans(blocks_of(raw), raw) == []

@@ -13,8 +13,9 @@ def test_reworded_quotes_of_one_speaker_are_one_statement(batch, resolved):
     t = apply(batch, resolved)
     q = t["quotes"]
 
-    def stmt(fragment):
-        return q.filter(pl.col("text").str.contains(fragment))["statement_id"].to_list()
+    def stmt(fragment, reported=False):
+        kind = pl.col("quote_type") == "indirect"
+        return q.filter(pl.col("text").str.contains(fragment) & (kind if reported else ~kind))["statement_id"].to_list()
 
     water = stmt("clean water")
     gas = stmt("growing market for")
@@ -22,6 +23,8 @@ def test_reworded_quotes_of_one_speaker_are_one_statement(batch, resolved):
     assert len(gas) == 2 and len(set(gas)) == 1
     assert set(water) != set(gas)
     assert q["statement_id"].null_count() == 0
+    # the syndicated copies' reported version (a mixed quote) joins the direct quote's statement
+    assert set(stmt("waited for far too long", reported=True)) == set(water)
 
 
 def _quote(qid, text, speaker):

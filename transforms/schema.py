@@ -195,18 +195,23 @@ ENTITIES = Table(
 
 QUOTES = Table(
     "quotes",
-    "Direct quotations in article text and who said them. The span is the words strictly inside the "
-    "quotation marks.",
+    "Attributed statements in article text and who made them: direct quotations (the span is the words "
+    "strictly inside the quotation marks) and reported speech (the span is the reported clause, one row "
+    "per piece when the cue interrupts it). The rows of one statement share an attribution_id: a mixed "
+    "quote is its reported content plus its quoted fragments (partial).",
     (
         _c("doc_id", _S, "Document of the quote.", nullable=False),
         _c("quote_id", _S, "doc-scoped id; unique across the warehouse.", nullable=False),
         _c("sentence_id", _S, "Sentence where the quote starts."),
         *_SPAN,
-        _c("quote_type", _S, "full sentence(s), or a partial quote inside reported speech.",
+        _c("quote_type", _S, "full: quoted sentence(s); partial: a quoted fragment inside a clause or reported "
+           "speech; indirect: reported speech (the clause a speech or cognition verb reports, no quotation marks).",
            nullable=False, allowed=QUOTE_TYPES),
+        _c("attribution_id", _S, "One attributed statement: its rows (reported pieces and the quoted fragments "
+           "inside them) share it; unique across the warehouse.", nullable=False),
         _c("speaker", _S, "Speaker's fullest name in the article (null when no speaker was found)."),
         _c("speaker_entity_id", _S, "Entity of the speaker, when the speaker is a named entity."),
-        _c("cue", _S, "The speech cue (said, told, according to …), if any."),
+        _c("cue", _S, "The speech or cognition cue (said, told, according to, believes …), if any."),
         _c("method", _S, "How the speaker was found.", nullable=False, allowed=QUOTE_METHODS),
         _c("confidence", _F, "Attribution confidence in [0, 1].", nullable=False),
         _c("statement_id", _S, "Groups quotes that report the same statement across documents."),

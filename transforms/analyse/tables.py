@@ -56,6 +56,7 @@ def document_tables(
             for m in a.mentions
         )
         for i, q in enumerate(extract_quotes(a)):
+            q["attribution_id"] = f"{a.doc_id}-{q['attribution_id']}"  # doc-scoped "a000" -> warehouse-wide
             rows["quotes"].append(dict(doc_id=a.doc_id, quote_id=f"{a.doc_id}-q{i:03d}", statement_id=None, **q))
         entity_rows.add(a)  # the document's spaCy Docs can go once this iteration ends
 

@@ -4,15 +4,50 @@ Each list is written once, sorted, without duplicates (a test checks).
 """
 
 WORDS: dict[str, str] = {
-    # Verbs that introduce speech (lemmas): the cue of a quote.
+    # Verbs that introduce speech (lemmas): the cue of a quote ("read" for a sign's or headline's words).
     "speech_verbs": """
-    accuse acknowledge add admit agree allege announce answer apologise apologize argue ask assert
-    blast boast brand call caution chant charge claim comment complain concede conclude confirm
-    contend continue counter criticise criticize declare demand deny describe disclose dub emphasise
-    emphasize estimate exclaim explain indicate insist joke label lament maintain mention mutter
-    note observe plead pledge point post praise predict promise quip quote reason rebut recall
-    recollect recount reiterate remark reply report respond retort reveal say scoff shout sing slam
-    state stress suggest tell testify thank tout tweet urge vow warn whisper write yell
+    accuse acknowledge add admit advise affirm agree allege announce answer apologise apologize
+    argue ask assert assure bark beam beg bellow blast boast brag brand call caution chant charge
+    chide cite claim comment complain concede conclude concur confess confide confirm contend
+    continue counter criticise criticize cry declare demand deny describe disclose dub echo
+    elaborate emphasise emphasize estimate exclaim explain gush hint implore indicate inform insist
+    interject interrupt joke label lament lecture maintain marvel mention mock murmur muse mutter
+    note notify object observe opine plead pledge point post praise predict proclaim promise
+    pronounce protest question quip quote rage rant read reason reassure rebut recall recollect
+    recommend recount reflect reiterate relate remark remind repeat reply report respond retort
+    reveal say scoff scream shout sigh sing slam snap sneer speculate stammer state stress suggest
+    summarise summarize swear taunt tease tell testify thank theorise theorize threaten tout tweet
+    underline underscore urge venture vow warn whisper wonder write yell
+    """,
+    # Verbs of communication and cognition that report a clause ("believes that …", "asked whether
+    # …"), beyond the speech verbs: the cues of reported speech (lemmas).
+    "reporting_verbs": """
+    alert assume believe decide deem doubt expect fear feel figure forecast guarantee guess hear hope
+    imagine imply insinuate instruct learn presume propose realise realize reckon signal
+    stipulate submit suppose surmise suspect think understand worry
+    """,
+    # Nouns of saying and thinking whose that-clause is a statement ("his claim that …").
+    "reporting_nouns": """
+    accusation admission allegation announcement argument assertion assurance belief charge claim
+    complaint conclusion contention declaration denial fear hope insistence notion prediction
+    promise proposal recommendation remark report statement suggestion testimony threat warning
+    """,
+    # Verbs that speak of a topic, given by a preposition ("talked about", "warned against").
+    "topic_verbs": """
+    argue ask call comment complain speak talk tell testify warn write
+    """,
+    # Prepositions whose object is the topic a speech verb speaks of ("warned against C").
+    "topic_prepositions": """
+    about against for of on
+    """,
+    # Verbs of intent and stance whose infinitive complement states a position ("vowed to veto").
+    "intent_verbs": """
+    agree decline hope intend plan pledge promise refuse threaten urge vow want
+    """,
+    # Verbs of stating whose noun-phrase object is what was said ("denied the allegations").
+    "statement_object_verbs": """
+    acknowledge admit announce claim concede confirm declare deny disclose dismiss predict promise
+    propose reiterate reject repeat reveal
     """,
     # Verbs that name rather than speak ("a group called 'X'"): cues only with an explicit subject.
     "naming_verbs": """

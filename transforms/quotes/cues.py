@@ -34,7 +34,7 @@ class CueRules:
         """Speaker from a cue in the quote's frame (or the paragraph before, when it ends in ':')."""
         index, block = self.index, self.index.block_of(span)
         toks = [t for lo, hi in (frame.before, frame.after) for t in index.tokens_between(span.block_index, lo, hi)
-                if not index.in_quote(block.start_of(t))]
+                if index.outside_quotes(block, t)]
         return (self._speech_cue(span, toks) or self._dash_signature(span) or self._colon_before(span, frame)
                 or self._paragraph_lead_in(span, frame))
 
@@ -65,7 +65,7 @@ class CueRules:
         if not toks:
             return None
         sent = toks[-1].sent
-        words_before = [t for t in sent if blk.start_of(t) < end and not self.index.in_quote(blk.start_of(t))]
+        words_before = [t for t in sent if blk.start_of(t) < end and self.index.outside_quotes(blk, t)]
         att = self._speech_cue(span, words_before, block=blk)
         if att is None or att.speaker is None:
             return None
@@ -117,16 +117,24 @@ class CueRules:
             m = self.persons.speaker_mention_at(block.start_of(doc[cue.i - 1]))
             if m is not None and m.label == "PERSON" and not index.in_quote(m.char_start):
                 return self.speakers.credit(m, cue.text, "cue_subject", is_linked)
-        subject = _subject_of(cue)
-        if lemma in NAMING_VERBS and (subject is None or subject.dep_ != "nsubj" or subject.head is not cue):
+        subject = self._glued_subject(block, cue) or _subject_of(cue)
+        if lemma in NAMING_VERBS and (subject is None or subject.dep_ != "nsubj" or subject.head.i != cue.i):
             return None  # "a plan called 'X'": naming, not speaking
-        if subject is not None and not index.in_quote(block.start_of(subject)):
+        if subject is not None and index.outside_quotes(block, subject):
             return self.speakers.attribute_to(span, block, subject, cue.text, "cue_subject", is_linked)
         at = block.start_of(cue)
         near = self.persons.person_in(at - 60, at + 60, nearest=at)
         if near is not None and block.contains(near.char_start) and not index.in_quote(near.char_start):
             return Attribution(near.canonical, near.entity_id, cue.text, "cue_adjacent", is_linked)
         return unattributed(cue.text, is_linked)
+
+    def _glued_subject(self, block: ParsedBlock, cue):
+        """The word glued to a closing mark right before the cue ('…,”she said'): spaCy keeps the
+        two as one token and parses it as part of the quote, but the word is the cue's subject."""
+        if cue.i == 0:
+            return None
+        prev = block.doc[cue.i - 1]
+        return prev if self.index.word_start(block, prev) != block.start_of(prev) else None
 
     def _dash_signature(self, span: QuoteSpan) -> Attribution | None:
         """A name after a dash that follows a closed quote on the same line ("“…” — Jane Doe":
@@ -160,17 +168,19 @@ class CueRules:
         if not self.index.raw_text[prev.char_start:prev.char_end].rstrip().endswith(":"):
             return None
         last = list(prev.doc.sents)[-1]
-        toks = [t for t in last if not self.index.in_quote(prev.start_of(t))]
+        toks = [t for t in last if self.index.outside_quotes(prev, t)]
         return self._speech_cue(span, toks, block=prev) or self._colon_speaker(bi - 1, prev.span_of(last)[0], prev.char_end)
 
     def _colon_speaker(self, bi: int, start: int, end: int) -> Attribution | None:
         """'Jane Doe: "…"' or 'The senator had a message: "…"': the clause's subject speaks."""
         block = self.index.article[bi]
-        toks = [t for t in block.doc if start <= block.start_of(t) < end and not self.index.in_quote(block.start_of(t))]
+        toks = [t for t in block.doc if start <= block.start_of(t) < end and self.index.outside_quotes(block, t)]
         alpha = [t for t in toks if t.is_alpha]
         if not alpha:
             return None
-        if len(alpha) <= 4:  # a bare name before the colon
+        if len(alpha) <= 4 or not any(t.pos_ in {"VERB", "AUX"} for t in toks):
+            # a bare name before the colon, or a name with its description and no verb
+            # ("Jane Doe, a reporter for the Gazette:"): the first person named speaks
             m = self.persons.person_in(block.start_of(alpha[0]), block.start_of(alpha[-1]) + 1)
             if m is not None:
                 return Attribution(m.canonical, m.entity_id, ":", "cue_adjacent")
@@ -212,7 +222,7 @@ def _subject_of(verb):
             if subject.lower_ in {"who", "that"} and verb.dep_ == "relcl":
                 return verb.head
             return subject
-        if verb.dep_ in {"conj", "xcomp", "advcl", "acl", "relcl"} and verb.head is not verb:
+        if verb.dep_ in {"conj", "xcomp", "advcl", "acl", "relcl"} and verb.head.i != verb.i:
             if verb.dep_ in {"acl", "relcl"}:
                 return verb.head
             verb = verb.head

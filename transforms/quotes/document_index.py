@@ -5,6 +5,7 @@ spaCy tokens are turned into raw ones by the `ParsedBlock` helpers.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator
 
@@ -12,6 +13,10 @@ import numpy as np
 
 from transforms.document import AnalysedDocument, Mention, ParsedBlock, Sentence
 from transforms.quotes.spans import QuoteSpan
+
+
+# A closing quotation mark followed by a word in the same token.
+_GLUED_CLOSE = re.compile(r"[”\"»’'](?=[^\W\d_])")
 
 
 class DocumentIndex:
@@ -41,6 +46,19 @@ class DocumentIndex:
         return any(q.char_start <= offset < q.char_end for q in self.spans)
 
     # -- blocks and tokens ---------------------------------------------------------------------
+
+    def word_start(self, block: ParsedBlock, tok) -> int:
+        """Raw offset where a token's own word starts: past a closing quotation mark glued to it
+        (spaCy keeps 'win,”she' as one token when no space follows the mark), else its start."""
+        at = block.start_of(tok)
+        glued = _GLUED_CLOSE.search(tok.text)
+        if glued is not None and self.in_quote(at):
+            return at + glued.end()
+        return at
+
+    def outside_quotes(self, block: ParsedBlock, tok) -> bool:
+        """The token's own word is outside every quote (see `word_start`)."""
+        return not self.in_quote(self.word_start(block, tok))
 
     def block_of(self, span: QuoteSpan) -> ParsedBlock:
         return self.article[span.block_index]

@@ -13,6 +13,9 @@ from transforms.quotes.spans import QuoteSpan, last_char
 SPEECH_VERBS = words("speech_verbs")
 # Words that end in a full stop without ending a sentence.
 _ABBREVIATIONS = words("abbreviations")
+# A speaker's name and apposition between a closing "?”" and its cue: how long, and its words.
+_MAX_NAME_PHRASE = 14
+_NAME_PHRASE_POS = {"PROPN", "DET", "NOUN", "ADJ", "ADP", "NUM", "CCONJ", "PART"}
 _SENTENCE_END = re.compile(r"([^\W\d_]*)[.!?]\s+(?=[A-Z\"“])")
 
 
@@ -75,10 +78,11 @@ def _frame_end(span: QuoteSpan, index: DocumentIndex, starts: list[int], neighbo
 def _name_then_cue(span: QuoteSpan, index: DocumentIndex, block: ParsedBlock, close_mark: int) -> int | None:
     """End offset of a speech verb that follows the closing mark after only a name or a short
     noun phrase ("… ?” Jane Doe said", "… !” the senator shouted"), else None."""
-    toks = list(index.tokens_between(span.block_index, close_mark + 1, block.char_end + 1)[:6])
+    toks = list(index.tokens_between(span.block_index, close_mark + 1, block.char_end + 1)[:_MAX_NAME_PHRASE])
     for t in toks:
         if t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB":
             return block.end_of(t)
-        if not (t.pos_ in {"PROPN", "DET", "NOUN", "ADJ"} or t.text in {".", "'s", "’s"}):
+        # a name with its apposition: "… ?” Jane Doe, the minister of finance, asked"
+        if not (t.pos_ in _NAME_PHRASE_POS or t.text in {".", ",", "'s", "’s"}):
             return None
     return None

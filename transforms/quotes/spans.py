@@ -15,6 +15,7 @@ from transforms.document import ParsedBlock
 OPEN_MARKS = {"“": "”\"“", "\"": "\"”“", "„": "“”\"", "«": "»", "”": "”\"“", "‟": "”\""}
 ALL_MARKS = set("“”\"„«»‟")
 OPENING_CONTEXT = set("([{—–-―:;,/") | {"\u00a0"}
+_TWO_APOSTROPHES = "''"
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def find_quote_spans(article: list[ParsedBlock], raw_text: str) -> list[QuoteSpa
         runs_on = left_open
         left_open = False
         for k, (s, e, closed) in enumerate(found):
-            opens = s - 1 == lead
+            opens = s - 1 >= lead and not text[lead:s - 1].strip("'")  # a two-apostrophe mark opens too
             spans.append(QuoteSpan(block.char_start + s, block.char_start + e, bi, opens, closed,
                                    runs_on=runs_on and k == 0 and opens))
             left_open = not closed
@@ -49,11 +50,7 @@ def _pair_marks(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, closed) inside-the-marks spans of one paragraph."""
     out: list[tuple[int, int, bool]] = []
     open_at, closers = None, ""
-    for i, ch in enumerate(text):
-        if ch not in ALL_MARKS:
-            continue
-        before = text[i - 1] if i > 0 else " "
-        after = text[i + 1] if i + 1 < len(text) else " "
+    for i, ch, before, after in _marks(text):
         opening = (before.isspace() or before in OPENING_CONTEXT or before in ALL_MARKS) and not after.isspace()
         if open_at is None:
             # ” and » open only where nothing else could be meant (paragraph start, after a space).
@@ -75,6 +72,26 @@ def _pair_marks(text: str) -> list[tuple[int, int, bool]]:
         if end > open_at + 1:
             out.append((open_at + 1, end, False))
     return out
+
+
+def _marks(text: str):
+    """(offset, mark, character before, character after) of each quotation mark of a paragraph. Two
+    apostrophes ('' …'') are one straight double mark, as some wire and archive copy writes it;
+    its offset is the apostrophe next to the quoted words, so the span's edges stay one character
+    from the text."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "'" and text.startswith(_TWO_APOSTROPHES, i) and not text.startswith("'", i + 2):
+            before = text[i - 1] if i > 0 else " "
+            after = text[i + 2] if i + 2 < n else " "
+            opening = (before.isspace() or before in OPENING_CONTEXT or before in ALL_MARKS) and not after.isspace()
+            yield (i + 1 if opening else i), '"', before, after
+            i += 2
+            continue
+        if ch in ALL_MARKS:
+            yield i, ch, (text[i - 1] if i > 0 else " "), (text[i + 1] if i + 1 < n else " ")
+        i += 1
 
 
 def last_char(raw_text: str, span: QuoteSpan) -> str:

@@ -34,6 +34,11 @@ def unattributed(cue: str | None, linked: bool = True) -> Attribution:
     return Attribution(None, None, cue, "unattributed", linked)
 
 
+def own_word(index: DocumentIndex, block: ParsedBlock, token) -> str:
+    """The token's lowercase word without a quote's closing mark glued before it ('win,”she')."""
+    return token.lower_[index.word_start(block, token) - block.start_of(token):]
+
+
 class SpeakerResolver:
     """Turns the subject token of a speech cue into an attribution."""
 
@@ -51,11 +56,11 @@ class SpeakerResolver:
         """The speaker `token` (a cue's subject in `block`) stands for; None when it is no noun,
         name or pronoun. `span` is the quote (None for a lead-in before a colon)."""
         for t in [token] + [c for c in token.children if c.dep_ in {"compound", "flat", "appos"}]:
-            m = self.persons.speaker_mention_at(block.start_of(t))
+            m = self.persons.speaker_mention_at(self.index.word_start(block, t))
             # a nationality modifying a role ("the Chilean minister") is not the speaker
-            if m is not None and (t is token or m.label in {"PERSON", "ORG"}):
+            if m is not None and (t.i == token.i or m.label in {"PERSON", "ORG"}):
                 return self.credit(m, cue, method, linked)
-        word = token.lower_
+        word = own_word(self.index, block, token)
         if word in PERSONAL_PRONOUNS:
             gender = PERSONAL_PRONOUNS[word]
             m = self.persons.clause_subject_person(token, block, gender) \
@@ -75,6 +80,14 @@ class SpeakerResolver:
         self.persons.note_speaker(m)
         return Attribution(m.canonical, m.entity_id, cue, method, linked)
 
+    def _as_written(self, block: ParsedBlock, toks) -> str:
+        """A description as the article spells it ("Sixty-six percent", "Mr. Doe's aide"), not
+        its tokens joined by spaces; a phrase broken by a quote keeps the tokens."""
+        start, end = block.start_of(toks[0]), block.end_of(toks[-1])
+        if toks[-1].i - toks[0].i + 1 != len(toks) or self.index.in_quote(start):
+            return " ".join(t.text for t in toks)
+        return " ".join(self.index.raw_text[start:end].split())
+
     def _untagged_name(self, block: ParsedBlock, token, cue: str, method: str, linked: bool) -> Attribution:
         """A name spaCy did not tag: a known person with that surname, else the fuller untagged
         name the text gave earlier, else the name's own words."""
@@ -87,7 +100,7 @@ class SpeakerResolver:
             name = [w for w in full[-1].group(0).split() if w.lower().rstrip(".") not in ROLE_NOUNS | TITLES]
             if len(name) > 1:
                 return Attribution(" ".join(name), None, cue, method, linked)
-        phrase = " ".join(t.text for t in token.subtree if t.i <= token.i and t.dep_ in {"compound", "flat"} or t is token)
+        phrase = " ".join(t.text for t in token.subtree if t.i <= token.i and t.dep_ in {"compound", "flat"} or t.i == token.i)
         return Attribution(phrase, None, cue, method, linked)
 
     def _role_or_description(self, span: QuoteSpan | None, block: ParsedBlock, token, cue: str,
@@ -102,5 +115,5 @@ class SpeakerResolver:
                                            min(at, span.char_start - 1) if span is not None else at)
             if m is not None:
                 return self.credit(m, cue, "nominal", linked)
-        phrase = " ".join(t.text for t in token.subtree if t.i <= token.i)
+        phrase = self._as_written(block, [t for t in token.subtree if t.i <= token.i])
         return Attribution(phrase, None, cue, "unnamed", linked)

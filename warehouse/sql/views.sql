@@ -6,10 +6,14 @@ SELECT doc_id,
 FROM documents;
 COMMENT ON VIEW document_outlets IS 'Each document''s outlet: source_name, else the URL host, else the file path.';
 
+-- One row per speaker and quote_type (full, partial, indirect): filter on quote_type for direct
+-- quotes or reported speech; n_statements counts attributions (a mixed quote is one statement).
 CREATE OR REPLACE VIEW quotes_by_speaker AS
 SELECT coalesce(e.name, q.speaker) AS speaker,
        q.speaker_entity_id,
+       q.quote_type,
        count(*) AS n_quotes,
+       count(DISTINCT q.attribution_id) AS n_statements,
        count(DISTINCT q.doc_id) AS n_documents,
        list(DISTINCT o.outlet ORDER BY o.outlet) AS outlets
 FROM quotes q
@@ -17,13 +21,13 @@ JOIN document_outlets o USING (doc_id)
 LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id
 WHERE q.speaker IS NOT NULL
 GROUP BY ALL;
-COMMENT ON VIEW quotes_by_speaker IS 'Who was quoted, how often, in how many documents and outlets.';
+COMMENT ON VIEW quotes_by_speaker IS 'Who was quoted or reported, by quote_type: how often, in how many documents and outlets.';
 
 CREATE OR REPLACE VIEW unattributed_quotes AS
-SELECT q.doc_id, d.title, q.quote_id, q.text, q.cue, q.method
+SELECT q.doc_id, d.title, q.quote_id, q.quote_type, q.attribution_id, q.text, q.cue, q.method
 FROM quotes q JOIN documents d USING (doc_id)
 WHERE q.speaker IS NULL;
-COMMENT ON VIEW unattributed_quotes IS 'Quotes with no findable speaker, for review.';
+COMMENT ON VIEW unattributed_quotes IS 'Quotes and reported statements with no findable speaker, for review.';
 
 CREATE OR REPLACE VIEW entity_cooccurrence AS
 WITH pairs AS (
@@ -46,10 +50,18 @@ SELECT coalesce(d.story_id, d.doc_id) AS story_id,
        min(d.published_at) AS first_published,
        max(d.published_at) AS last_published,
        sum(coalesce(q.n_quotes, 0))::BIGINT AS n_quotes,
-       sum(coalesce(q.n_attributed, 0))::BIGINT AS n_attributed_quotes
+       sum(coalesce(q.n_attributed, 0))::BIGINT AS n_attributed_quotes,
+       sum(coalesce(q.n_reported, 0))::BIGINT AS n_reported_statements,
+       sum(coalesce(q.n_reported_attributed, 0))::BIGINT AS n_attributed_reported_statements
 FROM documents d
 JOIN document_outlets o USING (doc_id)
-LEFT JOIN (SELECT doc_id, count(*) AS n_quotes, count(speaker) AS n_attributed FROM quotes GROUP BY doc_id) q
+LEFT JOIN (SELECT doc_id,
+                  count(*) FILTER (WHERE quote_type <> 'indirect') AS n_quotes,
+                  count(speaker) FILTER (WHERE quote_type <> 'indirect') AS n_attributed,
+                  count(DISTINCT attribution_id) FILTER (WHERE quote_type = 'indirect') AS n_reported,
+                  count(DISTINCT attribution_id) FILTER (WHERE quote_type = 'indirect' AND speaker IS NOT NULL)
+                    AS n_reported_attributed
+           FROM quotes GROUP BY doc_id) q
   USING (doc_id)
 GROUP BY ALL;
-COMMENT ON VIEW story_coverage IS 'Each story (documents reporting one event): outlets, dates and quote counts.';
+COMMENT ON VIEW story_coverage IS 'Each story (documents reporting one event): outlets, dates, direct quote and reported statement counts.';
