@@ -27,6 +27,7 @@ from transforms.integrity import iter_validation_frames
 from transforms.resolve import Features, apply_resolution, resolve
 from transforms.segment import segment_documents
 from warehouse import store
+from warehouse.lake import Lake
 
 #: What the flow stages (and validates): the document tables, entities and the input ledger.
 STAGED_TABLES = (*(t.name for t in schema.DOCUMENT_TABLES), "entities", "input_files", "rejections")
@@ -37,7 +38,7 @@ def discover_inputs(inputs: list[str], since: datetime | None, max_file_bytes: i
     return take_inventory(inputs, since, max_file_bytes)
 
 
-def select_inputs(inventory: Inventory, db: Path, ledger: Ledger, *, full_refresh: bool, reprocess_outdated: bool,
+def select_inputs(inventory: Inventory, db: Lake, ledger: Ledger, *, full_refresh: bool, reprocess_outdated: bool,
                   versions: dict) -> tuple[list[Path], set[str]]:
     """(paths to read, doc_ids not to publish again): known bytes are skipped unless the run
     reprocesses everything (`full_refresh`) or documents of other versions (`reprocess_outdated`)."""
@@ -73,7 +74,7 @@ def analyse_batch(documents: list[SourceDocument], settings: Settings, run_id: s
 
 
 @task(name="resolve-across-documents", cache_policy=NO_CACHE)
-def resolve_across_documents(tables: dict[str, pl.DataFrame], db: Path,
+def resolve_across_documents(tables: dict[str, pl.DataFrame], db: Lake,
                              features: Features) -> tuple[dict, dict[str, pl.DataFrame]]:
     """Link the batch to entities, stories and statements already published; returns the tables
     and the updates of published rows (see `apply_resolution`)."""
@@ -107,6 +108,6 @@ def validate(staged: dict[str, Path], layout: WarehouseLayout,
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
-def publish(db: Path, staged: dict[str, Path], run_row: dict, doc_ids: list[str],
+def publish(db: Lake, staged: dict[str, Path], run_row: dict, doc_ids: list[str],
             updates: dict[str, pl.DataFrame]) -> dict[str, int]:
     return store.publish(db, staged, run_row=run_row, doc_ids=doc_ids, **updates)
