@@ -24,7 +24,7 @@ from transforms.analyse import document_tables
 from transforms.document import SourceDocument
 from transforms.ingest.formats import parse_field_map
 from transforms.integrity import iter_validation_frames
-from transforms.resolve import Features, apply_resolution, resolve
+from transforms.resolve import Features, apply_resolution, known_scope, resolve
 from transforms.segment import segment_documents
 from warehouse import store
 from warehouse.lake import Lake
@@ -78,7 +78,8 @@ def resolve_across_documents(tables: dict[str, pl.DataFrame], db: Lake,
                              features: Features) -> tuple[dict, dict[str, pl.DataFrame]]:
     """Link the batch to entities, stories and statements already published; returns the tables
     and the updates of published rows (see `apply_resolution`)."""
-    known = store.read_known(db, exclude_doc_ids=tables["documents"]["doc_id"].to_list())
+    scope = known_scope(tables, store.read_entities(db))
+    known = store.read_known(db, exclude_doc_ids=tables["documents"]["doc_id"].to_list(), scope=scope)
     return apply_resolution(tables, resolve(tables, known, features))
 
 

@@ -97,8 +97,26 @@ KNOWN_COLUMNS = {
 }
 
 
-def read_known(lake: Lake, *, exclude_doc_ids: list[str]) -> dict[str, pl.DataFrame]:
-    """Published rows that resolution links new documents to (minus documents being replaced)."""
+def read_entities(lake: Lake) -> pl.DataFrame:
+    """The published entity rows resolution chooses its candidates from (entity_id, label, name, aliases)."""
+    empty = schema.ENTITIES.empty().select("entity_id", "label", "name", "aliases")
+    if not lake.exists():
+        return empty
+    con = connect_read_only(lake)
+    try:
+        if "entities" not in _tables(con):
+            return empty
+        return pl.from_arrow(con.sql("SELECT entity_id, label, name, aliases FROM entities").to_arrow_table())
+    finally:
+        con.close()
+
+
+def read_known(lake: Lake, *, exclude_doc_ids: list[str], scope=None) -> dict[str, pl.DataFrame]:
+    """Published rows that resolution links new documents to (minus documents being replaced).
+
+    With a `transforms.resolve.KnownScope`, only what it can use: the touched entities, the
+    documents that mention them, and the documents within a story's reach of the batch (their
+    mentions, article blocks and quotes); the cost follows the batch, not the warehouse."""
     known = {name: schema.TABLES[name].empty().select([c.strip() for c in cols.split(",")])
              for name, cols in KNOWN_COLUMNS.items()}
     if not lake.exists():
@@ -108,8 +126,27 @@ def read_known(lake: Lake, *, exclude_doc_ids: list[str]) -> dict[str, pl.DataFr
         if "documents" not in _tables(con):
             return known
         con.execute("CREATE TEMP TABLE replaced AS SELECT unnest($1::VARCHAR[]) AS doc_id", [exclude_doc_ids])
+        if scope is None:
+            con.execute("CREATE TEMP TABLE wanted_docs AS SELECT doc_id FROM documents")
+            con.execute("CREATE TEMP TABLE wanted_entities AS SELECT entity_id FROM entities")
+        else:
+            con.execute("CREATE TEMP TABLE wanted_entities AS SELECT unnest($1::VARCHAR[]) AS entity_id",
+                        [sorted(scope.entity_ids)])
+            con.execute("""
+                CREATE TEMP TABLE wanted_docs AS
+                SELECT DISTINCT doc_id FROM entity_mentions WHERE entity_id IN (SELECT entity_id FROM wanted_entities)
+                UNION
+                SELECT doc_id FROM documents
+                WHERE published_at IS NULL OR $1::TIMESTAMPTZ IS NULL
+                   OR published_at BETWEEN $1::TIMESTAMPTZ AND $2::TIMESTAMPTZ
+            """, [scope.published_from, scope.published_to])
         for name, cols in KNOWN_COLUMNS.items():
-            where = "" if name == "entities" else " WHERE doc_id NOT IN (SELECT doc_id FROM replaced)"
+            if name == "entities":  # the touched ones, and the others their documents mention (co-mentions)
+                where = (" WHERE entity_id IN (SELECT entity_id FROM wanted_entities) OR entity_id IN"
+                         " (SELECT entity_id FROM entity_mentions WHERE doc_id IN (SELECT doc_id FROM wanted_docs))")
+            else:
+                where = (" WHERE doc_id IN (SELECT doc_id FROM wanted_docs)"
+                         " AND doc_id NOT IN (SELECT doc_id FROM replaced)")
             if name == "blocks":
                 where += " AND kind IN ('title', 'subtitle', 'body')"
             known[name] = pl.from_arrow(con.sql(f"SELECT {cols} FROM {name}{where}").to_arrow_table())
