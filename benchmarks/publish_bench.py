@@ -27,8 +27,7 @@ NEWSFLOW = Path(sys.executable).parent / "newsflow"
 def write_texts(records: list[dict], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for i, r in enumerate(records):
-        title, body = r.get("title") or "", r.get("text") or r.get("body") or ""
-        (folder / f"{i:05d}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+        (folder / f"{i:05d}.txt").write_text(r["text"] + "\n", encoding="utf-8")
 
 
 def run(inputs: Path, warehouse: Path) -> float:
