@@ -93,7 +93,8 @@ def stage_parquet(tables: dict[str, pl.DataFrame], layout: WarehouseLayout) -> d
 
 
 def prepare_validator(docs_root: Path) -> TableValidator:
-    return TableValidator(docs_root).prepare(STAGED_TABLES)
+    with store.folder_lock(docs_root, "gx.lock"):  # see `validate`
+        return TableValidator(docs_root).prepare(STAGED_TABLES)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -101,8 +102,14 @@ def validate(staged: dict[str, Path], layout: WarehouseLayout,
              validator: TableValidator | None = None) -> tuple[ValidationReport, dict[str, Path]]:
     """Validate the staged tables; returns the report and the staged tables plus its results."""
     tables = {name: pl.read_parquet(path) for name, path in staged.items()}
-    report = validate_frames(iter_validation_frames(tables), docs_root=layout.root, run_name=layout.run_id,
-                             validator=validator)
+    # Runs at once share the Great Expectations project under the warehouse: each registers its
+    # suites afresh and validates while it holds the project, or another run's registration in
+    # between makes GX refuse the suites as changed since saved.
+    with store.folder_lock(layout.root, "gx.lock"):
+        if validator is not None:
+            validator.prepare(STAGED_TABLES)
+        report = validate_frames(iter_validation_frames(tables), docs_root=layout.root, run_name=layout.run_id,
+                                 validator=validator)
     results = layout.staged("validation_results")
     report.frame(layout.run_id).write_parquet(results)
     return report, dict(staged, validation_results=results)

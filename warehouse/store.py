@@ -201,11 +201,16 @@ def published_doc_ids(lake: Lake) -> set[str]:
         con.close()
 
 
-@contextmanager
 def publish_lock(lake: Lake):
     """One publisher at a time per warehouse folder; others wait, then fail with a clear message."""
-    lake.root.mkdir(parents=True, exist_ok=True)
-    with open(lake.root / "newsflow.lock", "a+") as handle:
+    return folder_lock(lake.root, "newsflow.lock", what=f"publishing to {lake}")
+
+
+@contextmanager
+def folder_lock(folder: Path, name: str, *, what: str = "using the warehouse"):
+    """An exclusive lock on `folder/name` across processes; waits, then fails with a clear message."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / name, "a+") as handle:
         deadline = time.monotonic() + PUBLISH_LOCK_TIMEOUT_SECONDS
         while True:
             try:
@@ -213,7 +218,7 @@ def publish_lock(lake: Lake):
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise WarehouseBusy(f"another run has been publishing to {lake} for too long") from None
+                    raise WarehouseBusy(f"another run has been {what} for too long") from None
                 time.sleep(0.2)
         try:
             yield
