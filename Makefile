@@ -32,4 +32,4 @@ suites: install
 	$(BIN)/python -m expectations.suites
 
 clean:
-	rm -rf warehouse/newsflow.duckdb warehouse/newsflow.duckdb.wal warehouse/parquet warehouse/staging warehouse/quarantine
+	rm -rf warehouse/catalog.sqlite warehouse/data warehouse/newsflow.lock warehouse/parquet warehouse/staging warehouse/quarantine

@@ -1,4 +1,5 @@
-"""The `newsflow` command: `run` the pipeline, `serve` it on a schedule, query the warehouse with `sql`."""
+"""The `newsflow` command: `run` the pipeline, `serve` it on a schedule, query the warehouse with `sql`;
+`history`, `rollback`, `maintain`, `shell` and `export` work on the warehouse (`flows.lake_commands`)."""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +9,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from flows.lake_commands import add_catalog_option, use_catalog
+from flows.lake_commands import add_parsers as add_lake_parsers
 from flows.settings import quiet_prefect_defaults
 
 
@@ -41,8 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("--warehouse", default="warehouse")
     sql.add_argument("--max-rows", type=int, default=100)
 
+    for p in (run, serve, sql):
+        add_catalog_option(p)
+    handlers = {"run": _run, "serve": _serve, "sql": _sql, **add_lake_parsers(sub)}
     args = parser.parse_args(argv)
-    return {"run": _run, "serve": _serve, "sql": _sql}[args.command](args)
+    use_catalog(args)
+    return handlers[args.command](args)
 
 
 _exit_code = 1
@@ -118,9 +125,9 @@ def _nothing_new(args):
     The inventory (inputs found and hashed) is taken once: here, and handed to the flow when there
     is something new. Without a warehouse there is nothing to compare with: (None, None).
     """
-    from flows.layout import database_path
+    from warehouse.lake import Lake
 
-    if not database_path(args.warehouse).exists():
+    if not Lake.at(args.warehouse).exists():
         return None, None
     from flows.inputs import take_inventory
     from flows.manifest import record_if_nothing_new
@@ -167,11 +174,11 @@ def _sql(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from flows.layout import database_path
+    from warehouse.lake import Lake
     from warehouse.store import WarehouseBusy, query
 
     try:
-        columns, rows = query(database_path(args.warehouse), args.query)
+        columns, rows = query(Lake.at(args.warehouse), args.query)
     except (duckdb.Error, FileNotFoundError, WarehouseBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -1,7 +1,7 @@
-"""The warehouse folder: where the DuckDB file, a run's staged and quarantined batch and the
-published Parquet live, and the moves between them.
+"""The warehouse folder: where the lake, a run's staged and quarantined batch and the published
+Parquet live, and the moves between them.
 
-    DIR/newsflow.duckdb                       the published tables
+    DIR/catalog.sqlite, DIR/data/             the lake (warehouse.lake): the published tables
     DIR/staging/<run_id>/<table>.parquet      a run's batch until it is published or quarantined
     DIR/quarantine/<run_id>/<table>.parquet   a batch validation blocked
     DIR/parquet/<table>/<run_id>.parquet      published batches, one file per table per run
@@ -12,22 +12,17 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from warehouse.store import DB_NAME
-
-
-def database_path(root: Path | str) -> Path:
-    """The DuckDB file of the warehouse folder `root`."""
-    return Path(root) / DB_NAME
+from warehouse.lake import Lake
 
 
 @dataclass(frozen=True)
 class WarehouseLayout:
     root: Path
     run_id: str
-
     @property
-    def db(self) -> Path:
-        return database_path(self.root)
+    def db(self) -> Lake:
+        """The lake: the folder's own catalog, or the shared one NEWSFLOW_CATALOG names."""
+        return Lake.at(self.root)
 
     @property
     def staging(self) -> Path:
@@ -52,7 +47,7 @@ class WarehouseLayout:
         return {name: self.quarantine / path.name for name, path in staged.items()}
 
     def keep_published(self, staged: dict[str, Path]) -> None:
-        """Published batches stay as Parquet, one file per table per run, beside the DuckDB file."""
+        """Published batches stay as Parquet, one file per table per run, beside the lake."""
         for name, path in staged.items():
             target = self.published(name)
             target.parent.mkdir(parents=True, exist_ok=True)

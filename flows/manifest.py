@@ -11,12 +11,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flows.inputs import Inventory
-from flows.layout import WarehouseLayout, database_path
+from flows.layout import WarehouseLayout
 from flows.ledger import SKIPPED_VALIDATION, Ledger, new_run_id, run_counts, run_summary
 from warehouse import store
+from warehouse.lake import Lake
 
 
-def skip_known_bytes(inventory: Inventory, db: Path, ledger: Ledger) -> list[Path]:
+def skip_known_bytes(inventory: Inventory, db: Lake, ledger: Ledger) -> list[Path]:
     """The inventory's paths to read; the rest (bytes already published) go to the ledger as unchanged."""
     known = store.known_content_hashes(db)
     if not known:
@@ -30,7 +31,7 @@ def skip_known_bytes(inventory: Inventory, db: Path, ledger: Ledger) -> list[Pat
 def record_if_nothing_new(inventory: Inventory, warehouse: Path, *, versions: dict) -> dict | None:
     """When every input's bytes are already published, record the run and return its summary
     without starting Prefect, loading the model or importing Great Expectations; else None."""
-    db = database_path(warehouse)
+    db = Lake.at(warehouse)
     if not db.exists():
         return None
     started = datetime.now(timezone.utc)

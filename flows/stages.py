@@ -24,9 +24,10 @@ from transforms.analyse import document_tables
 from transforms.document import SourceDocument
 from transforms.ingest.formats import parse_field_map
 from transforms.integrity import iter_validation_frames
-from transforms.resolve import Features, apply_resolution, resolve
+from transforms.resolve import Features, apply_resolution, known_scope, resolve
 from transforms.segment import segment_documents
 from warehouse import store
+from warehouse.lake import Lake
 
 #: What the flow stages (and validates): the document tables, entities and the input ledger.
 STAGED_TABLES = (*(t.name for t in schema.DOCUMENT_TABLES), "entities", "input_files", "rejections")
@@ -37,7 +38,7 @@ def discover_inputs(inputs: list[str], since: datetime | None, max_file_bytes: i
     return take_inventory(inputs, since, max_file_bytes)
 
 
-def select_inputs(inventory: Inventory, db: Path, ledger: Ledger, *, full_refresh: bool, reprocess_outdated: bool,
+def select_inputs(inventory: Inventory, db: Lake, ledger: Ledger, *, full_refresh: bool, reprocess_outdated: bool,
                   versions: dict) -> tuple[list[Path], set[str]]:
     """(paths to read, doc_ids not to publish again): known bytes are skipped unless the run
     reprocesses everything (`full_refresh`) or documents of other versions (`reprocess_outdated`)."""
@@ -73,11 +74,12 @@ def analyse_batch(documents: list[SourceDocument], settings: Settings, run_id: s
 
 
 @task(name="resolve-across-documents", cache_policy=NO_CACHE)
-def resolve_across_documents(tables: dict[str, pl.DataFrame], db: Path,
+def resolve_across_documents(tables: dict[str, pl.DataFrame], db: Lake,
                              features: Features) -> tuple[dict, dict[str, pl.DataFrame]]:
     """Link the batch to entities, stories and statements already published; returns the tables
     and the updates of published rows (see `apply_resolution`)."""
-    known = store.read_known(db, exclude_doc_ids=tables["documents"]["doc_id"].to_list())
+    scope = known_scope(tables, store.read_entities(db))
+    known = store.read_known(db, exclude_doc_ids=tables["documents"]["doc_id"].to_list(), scope=scope)
     return apply_resolution(tables, resolve(tables, known, features))
 
 
@@ -91,7 +93,8 @@ def stage_parquet(tables: dict[str, pl.DataFrame], layout: WarehouseLayout) -> d
 
 
 def prepare_validator(docs_root: Path) -> TableValidator:
-    return TableValidator(docs_root).prepare(STAGED_TABLES)
+    with store.folder_lock(docs_root, "gx.lock"):  # see `validate`
+        return TableValidator(docs_root).prepare(STAGED_TABLES)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -99,14 +102,20 @@ def validate(staged: dict[str, Path], layout: WarehouseLayout,
              validator: TableValidator | None = None) -> tuple[ValidationReport, dict[str, Path]]:
     """Validate the staged tables; returns the report and the staged tables plus its results."""
     tables = {name: pl.read_parquet(path) for name, path in staged.items()}
-    report = validate_frames(iter_validation_frames(tables), docs_root=layout.root, run_name=layout.run_id,
-                             validator=validator)
+    # Runs at once share the Great Expectations project under the warehouse: each registers its
+    # suites afresh and validates while it holds the project, or another run's registration in
+    # between makes GX refuse the suites as changed since saved.
+    with store.folder_lock(layout.root, "gx.lock"):
+        if validator is not None:
+            validator.prepare(STAGED_TABLES)
+        report = validate_frames(iter_validation_frames(tables), docs_root=layout.root, run_name=layout.run_id,
+                                 validator=validator)
     results = layout.staged("validation_results")
     report.frame(layout.run_id).write_parquet(results)
     return report, dict(staged, validation_results=results)
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
-def publish(db: Path, staged: dict[str, Path], run_row: dict, doc_ids: list[str],
+def publish(db: Lake, staged: dict[str, Path], run_row: dict, doc_ids: list[str],
             updates: dict[str, pl.DataFrame]) -> dict[str, int]:
     return store.publish(db, staged, run_row=run_row, doc_ids=doc_ids, **updates)

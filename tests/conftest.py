@@ -100,3 +100,12 @@ def resolved(nlp):
     from resolve_fixtures import namesakes_resolved
 
     return namesakes_resolved(nlp)
+
+
+def connect_warehouse(where):
+    """A read-only connection to the warehouse at a folder (or a `warehouse.lake.Lake`), for tests
+    that look at what a run published."""
+    from warehouse.lake import Lake
+
+    lake = where if isinstance(where, Lake) else Lake.at(where)
+    return lake.connect(read_only=True, sandboxed=False)

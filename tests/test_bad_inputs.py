@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from bad_inputs import Case, write_corpus
-from conftest import ROOT, SEEDS, read_with_ledger
+from conftest import ROOT, SEEDS, read_with_ledger, connect_warehouse
 
 from flows.inputs import discover, display_path
 
@@ -74,13 +74,13 @@ def corpus_run(prefect_server, tmp_path_factory):
         after = _tree(base)
     faulthandler.cancel_dump_traceback_later()
     return dict(base=base, cases=cases, summary=summary, rc=rc, before=before, after=after,
-                db=base / "cwd" / "wh" / "newsflow.duckdb", prefix="../in/corpus/../corpus/",
+                db=base / "cwd" / "wh", prefix="../in/corpus/../corpus/",
                 seeds=sorted(f"../in/seeds/{p.name}" for p in SEEDS.iterdir()))
 
 
 @pytest.fixture(scope="module")
 def con(corpus_run):
-    connection = duckdb.connect(str(corpus_run["db"]), read_only=True)
+    connection = connect_warehouse(corpus_run["db"])
     yield connection
     connection.close()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-from conftest import ROOT
+from conftest import ROOT, connect_warehouse
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -93,7 +93,7 @@ def test_served_deployment_runs_on_trigger(prefect_api, tmp_path):
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         serve.wait(timeout=30)
-    con = duckdb.connect(str(warehouse / "newsflow.duckdb"), read_only=True)
+    con = connect_warehouse(warehouse)
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
     flow_run_id = con.execute("SELECT flow_run_id FROM runs").fetchone()[0]
     con.close()

@@ -4,7 +4,7 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import ROOT
+from conftest import ROOT, connect_warehouse
 
 pytestmark = pytest.mark.slow
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -13,7 +13,7 @@ SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 def _state(db):
     if not db.exists():
         return None
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_warehouse(db)
     try:
         counts = tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                        for t in ("documents", "blocks", "sentences", "entity_mentions", "quotes", "entities"))
@@ -38,7 +38,7 @@ def setup(prefect_server, tmp_path):
         shutil.copy(path, first)
     wh = tmp_path / "wh"
     pipeline.news_pipeline(inputs=[str(first)], warehouse=str(wh))
-    return pipeline, wh, wh / "newsflow.duckdb"
+    return pipeline, wh, wh
 
 
 def _boom(*args, **kwargs):

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import ROOT
+from conftest import ROOT, connect_warehouse
 
 pytestmark = pytest.mark.slow
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -25,7 +25,7 @@ def _corpus(directory: Path, n: int = 44) -> Path:
 
 
 def _tables(db: Path) -> dict[str, pl.DataFrame]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_warehouse(db)
     try:
         out = {}
         for name in ("documents", "blocks", "sentences", "entity_mentions", "quotes", "entities"):
@@ -48,7 +48,7 @@ def single_process_tables(prefect_server, corpus, tmp_path_factory):
 
     wh = tmp_path_factory.mktemp("single")
     news_pipeline.with_options(task_runner=build_task_runner(workers=1))(inputs=[str(corpus)], warehouse=str(wh))
-    return _tables(wh / "newsflow.duckdb")
+    return _tables(wh)
 
 
 def _assert_same(a: dict, b: dict) -> None:
@@ -63,7 +63,7 @@ def test_worker_processes_give_the_same_tables(prefect_server, corpus, tmp_path,
     summary = news_pipeline.with_options(task_runner=build_task_runner(workers=2))(
         inputs=[str(corpus)], warehouse=str(tmp_path))
     assert summary["counts"]["documents_new"] == 44
-    _assert_same(single_process_tables, _tables(tmp_path / "newsflow.duckdb"))
+    _assert_same(single_process_tables, _tables(tmp_path))
 
 
 def test_a_dask_cluster_gives_the_same_tables(prefect_server, corpus, tmp_path, single_process_tables):
@@ -75,7 +75,7 @@ def test_a_dask_cluster_gives_the_same_tables(prefect_server, corpus, tmp_path, 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         runner = build_task_runner(dask_address=cluster.scheduler_address)
         news_pipeline.with_options(task_runner=runner)(inputs=[str(corpus)], warehouse=str(tmp_path))
-    _assert_same(single_process_tables, _tables(tmp_path / "newsflow.duckdb"))
+    _assert_same(single_process_tables, _tables(tmp_path))
 
 
 def test_a_document_failing_in_a_worker_process_is_rejected_and_the_rest_publish(prefect_server, monkeypatch,
@@ -121,7 +121,7 @@ def test_a_document_failing_in_a_worker_process_is_rejected_and_the_rest_publish
     assert len(worker_futures) > 1 and len(failed_in_workers) == 1, worker_futures
     assert summary["status"] == "published"
     assert summary["counts"]["documents_new"] == 6 and summary["counts"]["documents_rejected"] == 1
-    con = duckdb.connect(str(tmp_path / "wh" / "newsflow.duckdb"), read_only=True)
+    con = connect_warehouse(tmp_path / "wh")
     rejected = con.execute("SELECT source_path, reason, detail FROM rejections").fetchall()
     n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     con.close()
@@ -141,7 +141,7 @@ def test_incremental_runs_since_full_refresh_and_outdated_versions(prefect_serve
     for path in corpus.iterdir():
         os.utime(path, (old, old))
     wh = str(tmp_path / "wh")
-    db = tmp_path / "wh" / "newsflow.duckdb"
+    db = tmp_path / "wh"
 
     first = pipeline.news_pipeline(inputs=[str(corpus)], warehouse=wh)
     assert first["counts"]["documents_new"] == 3
@@ -165,7 +165,7 @@ def test_incremental_runs_since_full_refresh_and_outdated_versions(prefect_serve
     monkeypatch.setattr(flows.settings, "package_version", lambda name: "99.0-newer")
     upgraded = pipeline.news_pipeline(inputs=[str(corpus)], warehouse=wh, reprocess_outdated=True)
     assert upgraded["counts"]["documents_new"] == 5
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_warehouse(db)
     versions = con.execute("SELECT DISTINCT package_version FROM runs ORDER BY 1").fetchall()
     con.close()
     assert ("99.0-newer",) in versions

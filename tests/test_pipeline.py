@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT
+from conftest import ROOT, connect_warehouse
 
 from transforms import schema
 
@@ -29,12 +29,12 @@ def run_twice(prefect_server, tmp_path_factory):
     warehouse = base / "wh"
     first = news_pipeline(inputs=[str(inputs)], warehouse=str(warehouse))
     second = news_pipeline(inputs=[str(inputs)], warehouse=str(warehouse))
-    return first, second, warehouse / "newsflow.duckdb", inputs
+    return first, second, warehouse, inputs
 
 
 @pytest.fixture(scope="module")
 def con(run_twice):
-    connection = duckdb.connect(str(run_twice[2]), read_only=True)
+    connection = connect_warehouse(run_twice[2])
     yield connection
     connection.close()
 
@@ -94,7 +94,7 @@ def test_runs_record_lineage_and_validation(run_twice, con):
 
 
 def test_parquet_tables_are_kept_beside_the_database(run_twice):
-    warehouse = run_twice[2].parent
+    warehouse = run_twice[2]
     run_id = run_twice[0]["run_id"]
     for name in ("documents", "blocks", "sentences", "entity_mentions", "quotes", "entities"):
         assert (warehouse / "parquet" / name / f"{run_id}.parquet").exists(), name
@@ -109,7 +109,7 @@ def test_cli_runs_and_queries_in_real_processes(tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "new 5" in run.stdout and "validation passed" in run.stdout
-    assert str(wh / "newsflow.duckdb") in run.stdout
+    assert str(wh) in run.stdout
     assert "INFO" not in run.stdout + run.stderr  # quiet: our summary only
     sql = subprocess.run([str(exe), "sql", "SELECT count(*) AS n FROM documents", "--warehouse", str(wh)],
                          capture_output=True, text=True, timeout=120)
@@ -120,7 +120,7 @@ def test_cli_runs_and_queries_in_real_processes(tmp_path):
 
 
 def _entity_rows(warehouse: Path) -> tuple[list, list]:
-    con = duckdb.connect(str(warehouse / "newsflow.duckdb"), read_only=True)
+    con = connect_warehouse(warehouse)
     try:
         entities = con.execute("SELECT * FROM entities ORDER BY entity_id").fetchall()
         mentions = con.execute("SELECT mention_id, entity_id FROM entity_mentions ORDER BY mention_id").fetchall()

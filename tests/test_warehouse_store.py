@@ -3,10 +3,11 @@ from datetime import datetime, timezone
 
 import duckdb
 import pytest
-from conftest import analyse_batch, source_document
+from conftest import analyse_batch, source_document, connect_warehouse
 
 from transforms import schema
 from warehouse import store
+from warehouse.lake import Lake
 
 ARTICLE = (
     "Rail strike halts northern lines\n\n"
@@ -35,7 +36,7 @@ def published(nlp, tmp_path):
     doc = source_document(ARTICLE)
     tables = analyse_batch([doc], nlp, run_id="r1")
     staged = _stage(tables, tmp_path / "stage")
-    db = tmp_path / store.DB_NAME
+    db = Lake.at(tmp_path / "wh")
     totals = store.publish(db, staged, run_row=_run_row("r1"), doc_ids=[doc.doc_id])
     return db, staged, doc, totals
 
@@ -58,7 +59,7 @@ SECOND_ARTICLE = (
 
 def _entity_counts(db) -> dict[str, tuple[int, int, int, int]]:
     """entity name -> (n_documents, n_mentions) as stored, then as counted from entity_mentions."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_warehouse(db)
     try:
         return {r[0]: r[1:] for r in con.execute("""
             SELECT e.name, e.n_documents, e.n_mentions,
@@ -87,7 +88,7 @@ def test_entity_counts_are_recomputed_from_mentions(published, nlp, tmp_path):
 
 def test_every_column_is_documented_in_duckdb(published):
     db, *_ = published
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_warehouse(db)
     rows = con.execute("SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name='main'"
                        " AND table_name IN (SELECT table_name FROM duckdb_tables())").fetchall()
     con.close()
@@ -117,7 +118,8 @@ def test_analyst_views_answer_who_was_quoted(published):
 
 
 def test_the_warehouse_opens_in_the_duckdb_cli_from_pypi(published):
-    """Analysts can use PyPI's duckdb-cli (1.5.x), which reads only older storage versions."""
+    """Analysts can use PyPI's duckdb-cli of the same version, with the lake attached as
+    `newsflow shell` attaches it."""
     import shutil
     import subprocess
     import sys
@@ -127,7 +129,40 @@ def test_the_warehouse_opens_in_the_duckdb_cli_from_pypi(published):
     if not cli.exists():
         cli = Path(shutil.which("duckdb") or "duckdb")
     db, *_ = published
-    out = subprocess.run([str(cli), "-readonly", "-csv", str(db), "-c",
-                          "SELECT count(*) AS n FROM quotes_by_speaker"], capture_output=True, text=True, timeout=60)
+    setup = ";".join(db.setup_sql(read_only=True))
+    out = subprocess.run([str(cli), "-csv", "-c", setup + "; SELECT count(*) AS n FROM quotes_by_speaker"],
+                         capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["n", "1"]
+
+
+def test_each_publish_is_one_snapshot_tagged_with_its_run_and_time_travel_reads_it(published, nlp, tmp_path):
+    db, _, first, _ = published
+    second = source_document(SECOND_ARTICLE, "second.txt")
+    store.publish(db, _stage(analyse_batch([second], nlp, run_id="r2"), tmp_path / "r2"),
+                  run_row=_run_row("r2"), doc_ids=[second.doc_id])
+    runs = {r["run_id"]: r["snapshot_id"] for r in store.history(db)}
+    assert set(runs) == {"r1", "r2"} and runs["r2"] == runs["r1"] + 1  # one snapshot per run
+    con = connect_warehouse(db)
+    try:
+        as_of_r1 = con.execute(f"SELECT count(*) FROM documents AT (VERSION => {runs['r1']})").fetchone()[0]
+        now = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        con.close()
+    assert (as_of_r1, now) == (1, 2)
+
+
+def test_rollback_makes_the_state_before_a_run_current_again(published, nlp, tmp_path):
+    db, _, first, before = published
+    second = source_document(SECOND_ARTICLE, "second.txt")
+    store.publish(db, _stage(analyse_batch([second], nlp, run_id="r2"), tmp_path / "r2"),
+                  run_row=_run_row("r2"), doc_ids=[second.doc_id])
+    assert store.published_doc_ids(db) == {first.doc_id, second.doc_id}
+    store.rollback(db, "r2", new_run_id="undo")
+    assert store.published_doc_ids(db) == {first.doc_id}
+    _, rows = store.query(db, "SELECT run_id, status FROM runs ORDER BY run_id")
+    assert rows == [("r1", "published"), ("r2", "rolled_back")]
+    for name in ("blocks", "sentences", "entity_mentions", "quotes", "entities"):
+        assert store.query(db, f"SELECT count(*) FROM {name}")[1][0][0] == before[name], name
+    with pytest.raises(KeyError):
+        store.rollback(db, "no-such-run", new_run_id="undo2")

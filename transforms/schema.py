@@ -39,7 +39,7 @@ QUOTE_METHODS = (
     "unnamed",            # the cue's subject is an unnamed source ("analysts"): described, no entity
     "unattributed",       # a speaking cue but no findable speaker: speaker stays null
 )
-RUN_STATUSES = ("running", "published", "nothing_to_do", "validation_failed", "failed")
+RUN_STATUSES = ("running", "published", "nothing_to_do", "validation_failed", "failed", "rolled_back")
 INPUT_OUTCOMES = ("published", "duplicate", "rejected")
 VALIDATION_SEVERITIES = ("critical", "warning")
 

@@ -1,21 +1,22 @@
-"""The DuckDB warehouse: DDL from the schema module, an atomic publish, and read-only queries.
+"""The warehouse on DuckLake: DDL from the schema module, one snapshot per run, read-only queries.
 
-Readers and writers: DuckDB lets one process write a file only while no other process has it
-open, so a publish never writes `newsflow.duckdb` in place. It copies the file to
-`newsflow.duckdb.next`, applies the batch there in one transaction, checkpoints, and renames the
-copy over the original (atomic on POSIX). Analysts holding the file open read-only keep the old
-snapshot until they reconnect and never block or see half a batch; a crash or kill mid-publish
-leaves the old file untouched (the stale copy is removed by the next publish). Concurrent runs
-serialise on `newsflow.lock`. The cost is one file copy per publish.
+The lake (`warehouse.lake`) is a catalog (SQLite in the warehouse folder, or a shared
+PostgreSQL database) plus Parquet data files. A publish is one DuckLake transaction: the batch's
+documents replace their old rows in every table, entity and story updates, the run's ledger,
+validation results and run row all commit together as one snapshot whose commit message and
+extra info carry the run id; a killed or failed publish leaves the previous snapshot current.
+Readers attach read-only and see one committed snapshot for the whole of a query, never half a
+batch, and never wait for a writer. Writers on one machine take turns on `DIR/newsflow.lock`;
+writers on several machines (a shared catalog) retry when DuckLake reports a conflicting commit.
 
 A document's rows are replaced as a whole, so re-running on the same input adds nothing and
-reprocessing a document leaves no stale rows behind.
+reprocessing a document leaves no stale rows behind. Any snapshot can be queried (`AT (VERSION
+=> n)`), and `rollback` makes the state before a run current again, as a new snapshot.
 """
 from __future__ import annotations
 
 import fcntl
-import os
-import shutil
+import json
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,18 +25,17 @@ import duckdb
 import polars as pl
 
 from transforms import schema
+from warehouse.lake import ALIAS, Lake
 
-DB_NAME = "newsflow.duckdb"
 SQL_DIR = Path(__file__).parent / "sql"
-LOCK_RETRIES = 5
-LOCK_BACKOFF_SECONDS = 0.5
+COMMIT_RETRIES = 5
+COMMIT_BACKOFF_SECONDS = 0.5
 PUBLISH_LOCK_TIMEOUT_SECONDS = 600
-# The newest storage format that PyPI's `duckdb-cli` (1.5.x) can open: analysts can use the CLI.
-STORAGE_VERSION = "v1.5.0"
+AUTHOR = "newsflow"
 
 
 class WarehouseBusy(RuntimeError):
-    """Another process holds the DuckDB file."""
+    """Another process holds the warehouse for too long."""
 
 
 def _quote(text: str) -> str:
@@ -44,50 +44,47 @@ def _quote(text: str) -> str:
 
 def ddl() -> list[str]:
     """CREATE TABLE and COMMENT ON statements for every table, derived from the schema module."""
-    statements = []
-    for t in schema.TABLES.values():
-        cols = ",\n  ".join(
-            f"{c.name} {schema.sql_type(c.dtype)}{'' if c.nullable else ' NOT NULL'}" for c in t.columns
-        )
-        statements.append(f"CREATE TABLE IF NOT EXISTS {t.name} (\n  {cols}\n)")
-        statements.append(f"COMMENT ON TABLE {t.name} IS {_quote(t.doc)}")
-        statements += [f"COMMENT ON COLUMN {t.name}.{c.name} IS {_quote(c.doc)}" for c in t.columns]
-    return statements
+    return [statement for t in schema.TABLES.values() for statement in _table_ddl(t)]
+
+
+def _table_ddl(t: schema.Table) -> list[str]:
+    cols = ",\n  ".join(f"{c.name} {schema.sql_type(c.dtype)}{'' if c.nullable else ' NOT NULL'}" for c in t.columns)
+    return [f"CREATE TABLE IF NOT EXISTS {t.name} (\n  {cols}\n)", f"COMMENT ON TABLE {t.name} IS {_quote(t.doc)}",
+            *(f"COMMENT ON COLUMN {t.name}.{c.name} IS {_quote(c.doc)}" for c in t.columns)]
 
 
 def views_sql() -> str:
     return (SQL_DIR / "views.sql").read_text(encoding="utf-8")
 
 
-def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only, with no access to other files: nothing can be modified."""
-    for attempt in range(LOCK_RETRIES):
-        try:
-            return duckdb.connect(str(db_path), read_only=True,
-                                  config={"enable_external_access": False, "lock_configuration": True})
-        except duckdb.IOException as exc:  # someone opened the file for writing outside newsflow
-            if "lock" not in str(exc).lower() or attempt == LOCK_RETRIES - 1:
-                raise WarehouseBusy(
-                    f"the warehouse {db_path} is in use by another process ({exc}); "
-                    "close other connections to it and run again"
-                ) from exc
-            time.sleep(LOCK_BACKOFF_SECONDS * 2**attempt)
-    raise AssertionError("unreachable")
+def connect_read_only(lake: Lake) -> duckdb.DuckDBPyConnection:
+    """The lake attached read-only, with no access to other files: nothing can be modified."""
+    return lake.connect(read_only=True)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables, add columns a newer schema declares, (re)create the views."""
-    for statement in ddl():
-        con.execute(statement)
+    """Create missing tables (with their comments), add columns a newer schema declares,
+    (re)create the views; inside the caller's transaction, so a new warehouse's first snapshot
+    holds its first run."""
+    present = _tables(con)
     for t in schema.TABLES.values():
+        if t.name not in present:
+            for statement in _table_ddl(t):
+                con.execute(statement)
+            continue
         have = {r[0] for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main'", [t.name]
-        ).fetchall()}
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = ?",
+            [t.name]).fetchall()}
         for c in t.columns:
             if c.name not in have:  # a warehouse written by an older version
                 con.execute(f"ALTER TABLE {t.name} ADD COLUMN {c.name} {schema.sql_type(c.dtype)}")
                 con.execute(f"COMMENT ON COLUMN {t.name}.{c.name} IS {_quote(c.doc)}")
     con.execute(views_sql())
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
 
 
 #: What entity, story and statement resolution needs of the published rows.
@@ -100,20 +97,56 @@ KNOWN_COLUMNS = {
 }
 
 
-def read_known(db_path: Path, *, exclude_doc_ids: list[str]) -> dict[str, pl.DataFrame]:
-    """Published rows that resolution links new documents to (minus documents being replaced)."""
+def read_entities(lake: Lake) -> pl.DataFrame:
+    """The published entity rows resolution chooses its candidates from (entity_id, label, name, aliases)."""
+    empty = schema.ENTITIES.empty().select("entity_id", "label", "name", "aliases")
+    if not lake.exists():
+        return empty
+    con = connect_read_only(lake)
+    try:
+        if "entities" not in _tables(con):
+            return empty
+        return pl.from_arrow(con.sql("SELECT entity_id, label, name, aliases FROM entities").to_arrow_table())
+    finally:
+        con.close()
+
+
+def read_known(lake: Lake, *, exclude_doc_ids: list[str], scope=None) -> dict[str, pl.DataFrame]:
+    """Published rows that resolution links new documents to (minus documents being replaced).
+
+    With a `transforms.resolve.KnownScope`, only what it can use: the touched entities, the
+    documents that mention them, and the documents within a story's reach of the batch (their
+    mentions, article blocks and quotes); the cost follows the batch, not the warehouse."""
     known = {name: schema.TABLES[name].empty().select([c.strip() for c in cols.split(",")])
              for name, cols in KNOWN_COLUMNS.items()}
-    if not db_path.exists():
+    if not lake.exists():
         return known
-    con = connect_read_only(db_path)
+    con = connect_read_only(lake)
     try:
-        present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if "documents" not in present:
+        if "documents" not in _tables(con):
             return known
         con.execute("CREATE TEMP TABLE replaced AS SELECT unnest($1::VARCHAR[]) AS doc_id", [exclude_doc_ids])
+        if scope is None:
+            con.execute("CREATE TEMP TABLE wanted_docs AS SELECT doc_id FROM documents")
+            con.execute("CREATE TEMP TABLE wanted_entities AS SELECT entity_id FROM entities")
+        else:
+            con.execute("CREATE TEMP TABLE wanted_entities AS SELECT unnest($1::VARCHAR[]) AS entity_id",
+                        [sorted(scope.entity_ids)])
+            con.execute("""
+                CREATE TEMP TABLE wanted_docs AS
+                SELECT DISTINCT doc_id FROM entity_mentions WHERE entity_id IN (SELECT entity_id FROM wanted_entities)
+                UNION
+                SELECT doc_id FROM documents
+                WHERE published_at IS NULL OR $1::TIMESTAMPTZ IS NULL
+                   OR published_at BETWEEN $1::TIMESTAMPTZ AND $2::TIMESTAMPTZ
+            """, [scope.published_from, scope.published_to])
         for name, cols in KNOWN_COLUMNS.items():
-            where = "" if name == "entities" else " WHERE doc_id NOT IN (SELECT doc_id FROM replaced)"
+            if name == "entities":  # the touched ones, and the others their documents mention (co-mentions)
+                where = (" WHERE entity_id IN (SELECT entity_id FROM wanted_entities) OR entity_id IN"
+                         " (SELECT entity_id FROM entity_mentions WHERE doc_id IN (SELECT doc_id FROM wanted_docs))")
+            else:
+                where = (" WHERE doc_id IN (SELECT doc_id FROM wanted_docs)"
+                         " AND doc_id NOT IN (SELECT doc_id FROM replaced)")
             if name == "blocks":
                 where += " AND kind IN ('title', 'subtitle', 'body')"
             known[name] = pl.from_arrow(con.sql(f"SELECT {cols} FROM {name}{where}").to_arrow_table())
@@ -122,9 +155,9 @@ def read_known(db_path: Path, *, exclude_doc_ids: list[str]) -> dict[str, pl.Dat
         con.close()
 
 
-def outdated_doc_ids(db_path: Path, *, package_version: str, model_name: str, model_version: str) -> set[str]:
+def outdated_doc_ids(lake: Lake, *, package_version: str, model_name: str, model_version: str) -> set[str]:
     """Documents last published by another package or model version than the given one."""
-    con = connect_read_only(db_path)
+    con = connect_read_only(lake)
     try:
         rows = con.execute("""
             SELECT d.doc_id FROM documents d JOIN runs r USING (run_id)
@@ -136,14 +169,14 @@ def outdated_doc_ids(db_path: Path, *, package_version: str, model_name: str, mo
         con.close()
 
 
-def known_content_hashes(db_path: Path) -> dict[str, str | None]:
+def known_content_hashes(lake: Lake) -> dict[str, str | None]:
     """sha256 of every input whose bytes were published or found duplicate -> its doc_id (None for
     multi-record files, whose records were each accounted for)."""
-    if not db_path.exists():
+    if not lake.exists():
         return {}
-    con = connect_read_only(db_path)
+    con = connect_read_only(lake)
     try:
-        if "input_files" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+        if "input_files" not in _tables(con):
             return {}
         rows = con.execute("""
             SELECT content_sha256, any_value(doc_id) FROM input_files
@@ -156,24 +189,28 @@ def known_content_hashes(db_path: Path) -> dict[str, str | None]:
         con.close()
 
 
-def published_doc_ids(db_path: Path) -> set[str]:
-    if not db_path.exists():
+def published_doc_ids(lake: Lake) -> set[str]:
+    if not lake.exists():
         return set()
-    con = connect_read_only(db_path)
+    con = connect_read_only(lake)
     try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "documents" not in tables:
+        if "documents" not in _tables(con):
             return set()
         return {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
     finally:
         con.close()
 
 
+def publish_lock(lake: Lake):
+    """One publisher at a time per warehouse folder; others wait, then fail with a clear message."""
+    return folder_lock(lake.root, "newsflow.lock", what=f"publishing to {lake}")
+
+
 @contextmanager
-def _publish_lock(db_path: Path):
-    """One publisher at a time per warehouse; others wait, then fail with a clear message."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(db_path.with_name(db_path.stem + ".lock"), "a+") as handle:
+def folder_lock(folder: Path, name: str, *, what: str = "using the warehouse"):
+    """An exclusive lock on `folder/name` across processes; waits, then fails with a clear message."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / name, "a+") as handle:
         deadline = time.monotonic() + PUBLISH_LOCK_TIMEOUT_SECONDS
         while True:
             try:
@@ -181,7 +218,7 @@ def _publish_lock(db_path: Path):
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise WarehouseBusy(f"another run has been publishing to {db_path} for too long") from None
+                    raise WarehouseBusy(f"another run has been {what} for too long") from None
                 time.sleep(0.2)
         try:
             yield
@@ -189,44 +226,35 @@ def _publish_lock(db_path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@contextmanager
-def _writable_copy(db_path: Path):
-    """Yield a connection to a copy of the warehouse; on success the copy replaces it atomically."""
-    with _publish_lock(db_path):
-        nxt = db_path.with_name(db_path.name + ".next")
-        for stale in (nxt, nxt.with_name(nxt.name + ".wal")):
-            stale.unlink(missing_ok=True)
-        if db_path.exists():
-            shutil.copyfile(db_path, nxt)
-        else:
-            boot = duckdb.connect()
-            boot.execute(f"ATTACH {_quote(str(nxt))} AS fresh (STORAGE_VERSION {_quote(STORAGE_VERSION)})")
-            boot.execute("DETACH fresh")
-            boot.close()
-        con = duckdb.connect(str(nxt))
-        try:
-            ensure_schema(con)
-            yield con
-            con.execute("CHECKPOINT")
-            con.close()
-            os.replace(nxt, db_path)
-            _fsync_dir(db_path.parent)
-        except BaseException:
-            con.close()
-            nxt.unlink(missing_ok=True)
-            raise
+def _in_one_snapshot(lake: Lake, run_id: str, status: str, apply) -> None:
+    """Run `apply(con)` in one transaction that commits one snapshot tagged with the run. A
+    commit that conflicts with another machine's is retried from the start."""
+    with publish_lock(lake):
+        for attempt in range(COMMIT_RETRIES):
+            con = lake.connect(read_only=False)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                ensure_schema(con)
+                apply(con)
+                con.execute(f"CALL {ALIAS}.set_commit_message(?, ?, extra_info => ?)",
+                            [AUTHOR, f"run {run_id}: {status}", json.dumps({"run_id": run_id, "status": status})])
+                con.execute("COMMIT")
+                return
+            except duckdb.Error as exc:
+                if attempt == COMMIT_RETRIES - 1 or not _retryable(exc):
+                    raise
+                time.sleep(COMMIT_BACKOFF_SECONDS * 2**attempt)
+            finally:
+                con.close()
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _retryable(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "conflict" in text or "locked" in text or "retry" in text
 
 
 def publish(
-    db_path: Path,
+    lake: Lake,
     staged: dict[str, Path],
     *,
     run_row: dict,
@@ -236,15 +264,14 @@ def publish(
     entity_moves: pl.DataFrame | None = None,
     entity_renames: pl.DataFrame | None = None,
 ) -> dict[str, int]:
-    """Replace the batch's documents everywhere and append the run's records, all or nothing.
+    """Replace the batch's documents everywhere and append the run's records: one snapshot.
 
     `staged` maps table names to Parquet files; `doc_ids` are the documents whose rows the batch
     replaces; the updates move already-published documents and quotes into the stories and
     statements the batch joined, and published mentions and quote speakers into the entities
     resolution put them in. Returns the row count of every table after publishing.
     """
-    with _writable_copy(db_path) as con:
-        con.execute("BEGIN TRANSACTION")
+    def apply(con):
         con.execute("CREATE TEMP TABLE batch_docs AS SELECT unnest($1::VARCHAR[]) AS doc_id", [doc_ids])
         for table in reversed(schema.DOCUMENT_TABLES):  # children before parents
             con.execute(f"DELETE FROM {table.name} WHERE doc_id IN (SELECT doc_id FROM batch_docs)")
@@ -258,16 +285,19 @@ def publish(
         _move_rows(con, "quotes", "quote_id", "statement_id", statement_updates)
         _append_run_records(con, staged, run_row)
         con.execute("DROP TABLE batch_docs")
-        con.execute("COMMIT")
+
+    _in_one_snapshot(lake, run_row["run_id"], run_row["status"], apply)
+    con = connect_read_only(lake)
+    try:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in schema.TABLES}
+    finally:
+        con.close()
 
 
-def record_run(db_path: Path, run_row: dict, staged: dict[str, Path]) -> None:
+def record_run(lake: Lake, run_row: dict, staged: dict[str, Path]) -> None:
     """Record a run that published no documents (validation blocked it): its files, rejections, results."""
-    with _writable_copy(db_path) as con:
-        con.execute("BEGIN TRANSACTION")
-        _append_run_records(con, staged, run_row)
-        con.execute("COMMIT")
+    _in_one_snapshot(lake, run_row["run_id"], run_row["status"],
+                     lambda con: _append_run_records(con, staged, run_row))
 
 
 def _append_run_records(con, staged: dict[str, Path], run_row: dict) -> None:
@@ -343,11 +373,11 @@ def _upsert_run(con, run_row: dict) -> None:
     con.execute(f"INSERT INTO runs ({cols}) VALUES ({marks})", [run_row.get(c) for c in table.column_names])
 
 
-def query(db_path: Path, sql: str) -> tuple[list[str], list[tuple]]:
+def query(lake: Lake, sql: str) -> tuple[list[str], list[tuple]]:
     """Run one read-only query; statements that would modify anything fail."""
-    if not db_path.exists():
-        raise FileNotFoundError(f"no warehouse at {db_path}; run `newsflow run` first")
-    con = connect_read_only(db_path)
+    if not lake.exists():
+        raise FileNotFoundError(f"no warehouse at {lake}; run `newsflow run` first")
+    con = connect_read_only(lake)
     try:
         cur = con.execute(sql)
         if cur.description is None:
@@ -355,3 +385,66 @@ def query(db_path: Path, sql: str) -> tuple[list[str], list[tuple]]:
         return [d[0] for d in cur.description], cur.fetchall()
     finally:
         con.close()
+
+
+def history(lake: Lake) -> list[dict]:
+    """Every run with the snapshot it committed, newest first."""
+    if not lake.exists():
+        return []
+    con = connect_read_only(lake)
+    try:
+        rows = con.execute(f"""
+            SELECT r.run_id, r.status, r.started_at, s.snapshot_id, s.snapshot_time
+            FROM runs r LEFT JOIN (
+                SELECT snapshot_id, snapshot_time, json_extract_string(commit_extra_info, '$.run_id') AS run_id
+                FROM {ALIAS}.snapshots() WHERE author = ?) s USING (run_id)
+            ORDER BY s.snapshot_id DESC NULLS LAST, r.started_at DESC
+        """, [AUTHOR]).fetchall()
+        return [dict(zip(("run_id", "status", "started_at", "snapshot_id", "snapshot_time"), r)) for r in rows]
+    finally:
+        con.close()
+
+
+def rollback(lake: Lake, run_id: str, *, new_run_id: str) -> int:
+    """Make the state before `run_id`'s snapshot current again, as a new snapshot (later runs are
+    undone too; `runs` keeps every row, the undone ones marked `rolled_back`). Returns the
+    snapshot restored."""
+    snapshots = {r["run_id"]: r["snapshot_id"] for r in history(lake) if r["snapshot_id"] is not None}
+    if run_id not in snapshots:
+        raise KeyError(f"no published snapshot for run {run_id!r} (see `newsflow history`)")
+    before = snapshots[run_id] - 1
+    undone = [r for r, snap in snapshots.items() if snap >= snapshots[run_id]]
+    con = connect_read_only(lake)
+    try:
+        existed = _tables_at(con, before)
+    finally:
+        con.close()
+
+    def apply(con):
+        restored = [t for t in schema.TABLES.values() if t.name != "runs"]
+        for t in restored:  # copied out first: inside the transaction its own deletes would show
+            if t.name in existed:
+                con.execute(f"CREATE TEMP TABLE old_{t.name} AS SELECT {', '.join(t.column_names)} "
+                            f"FROM {t.name} AT (VERSION => {before})")
+        for t in restored:
+            con.execute(f"DELETE FROM {t.name}")
+            if t.name in existed:
+                cols = ", ".join(t.column_names)
+                con.execute(f"INSERT INTO {t.name} ({cols}) SELECT {cols} FROM old_{t.name}")
+                con.execute(f"DROP TABLE old_{t.name}")
+        con.execute("UPDATE runs SET status = 'rolled_back' WHERE run_id IN (SELECT unnest($1::VARCHAR[]))", [undone])
+
+    _in_one_snapshot(lake, new_run_id, f"rollback of {run_id}", apply)
+    return before
+
+
+def _tables_at(con, version: int) -> set[str]:
+    """The tables that existed at a snapshot (asked one by one, outside any transaction)."""
+    out = set()
+    for name in schema.TABLES:
+        try:
+            con.execute(f"SELECT 1 FROM {name} AT (VERSION => {version}) LIMIT 0")
+            out.add(name)
+        except duckdb.Error:
+            pass
+    return out

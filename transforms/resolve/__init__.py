@@ -4,6 +4,6 @@ Modules: `features` (what one document or quote gives alone), `entities`, `stori
 (one step each), `union_find` and `ids` (shared by the steps), `resolution` (the steps in order).
 """
 from transforms.resolve.features import Features
-from transforms.resolve.resolution import Resolution, apply_resolution, published_after, resolve
+from transforms.resolve.resolution import KnownScope, Resolution, apply_resolution, known_scope, published_after, resolve
 
-__all__ = ["Features", "Resolution", "apply_resolution", "published_after", "resolve"]
+__all__ = ["Features", "KnownScope", "Resolution", "apply_resolution", "known_scope", "published_after", "resolve"]

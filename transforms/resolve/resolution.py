@@ -10,17 +10,38 @@ use), `stories`, `statements`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import polars as pl
 
 from transforms import schema
-from transforms.resolve.entities import resolve_entities
+from transforms.resolve.entities import entities_touched, resolve_entities
 from transforms.resolve.features import Features, article_texts
 from transforms.resolve.statements import resolve_statements
-from transforms.resolve.stories import resolve_stories
+from transforms.resolve.stories import STORY_DAYS, resolve_stories
 
 #: The warehouse tables resolution reads.
 KNOWN_TABLES = ("entities", "entity_mentions", "documents", "blocks", "quotes")
+
+
+@dataclass(frozen=True)
+class KnownScope:
+    """The published rows a batch's resolution can use: its touched entities (and the documents
+    that mention them), and the documents published within a story's reach of the batch's (or
+    of unknown date). Everything else cannot change the batch's result."""
+
+    entity_ids: frozenset[str]
+    published_from: datetime | None  # None: no batch document has a date, every date is in reach
+    published_to: datetime | None
+
+
+def known_scope(batch: dict[str, pl.DataFrame], published_entities: pl.DataFrame) -> KnownScope:
+    """What `resolve(batch, known)` needs of the warehouse, from the published entity rows
+    (entity_id, label, name, aliases)."""
+    dates = batch["documents"]["published_at"].drop_nulls()
+    reach = timedelta(days=STORY_DAYS)
+    return KnownScope(frozenset(entities_touched(batch, published_entities)),
+                      dates.min() - reach if len(dates) else None, dates.max() + reach if len(dates) else None)
 
 
 @dataclass

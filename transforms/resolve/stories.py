@@ -22,7 +22,8 @@ from transforms.resolve.features import (
 from transforms.resolve.ids import cluster_ids
 from transforms.union_find import UnionFind
 
-_STORY_DAYS = 4
+#: Documents more than this many days apart are never one story (nor copies).
+STORY_DAYS = 4
 
 
 def resolve_stories(batch, known, texts: ArticleTexts, mention_entity: dict[str, str], features: Features):
@@ -86,7 +87,7 @@ def _entities_by_document(batch, known, mention_entity: dict[str, str]) -> dict[
 
 def _published_close(p1, p2) -> bool:
     """Within the days one story runs (or either date unknown)."""
-    return p1 is None or p2 is None or abs(p1 - p2) <= timedelta(days=_STORY_DAYS)
+    return p1 is None or p2 is None or abs(p1 - p2) <= timedelta(days=STORY_DAYS)
 
 
 def _candidate_pairs(docs, batch_docs: set[str], ents, sh5) -> list[tuple[str, str]]:
