@@ -166,3 +166,15 @@ def test_rollback_makes_the_state_before_a_run_current_again(published, nlp, tmp
         assert store.query(db, f"SELECT count(*) FROM {name}")[1][0][0] == before[name], name
     with pytest.raises(KeyError):
         store.rollback(db, "no-such-run", new_run_id="undo2")
+
+
+def test_every_commit_refreshes_a_single_file_duckdb_copy(published):
+    """Tools that open a `.duckdb` file (and the DuckDB CLI on its own) read the current snapshot."""
+    db, *_ = published
+    copy = db.root / store.SINGLE_FILE_COPY
+    con = duckdb.connect(str(copy), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM quotes_by_speaker").fetchone()[0] >= 1
+    finally:
+        con.close()

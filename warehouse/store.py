@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -239,13 +240,47 @@ def _in_one_snapshot(lake: Lake, run_id: str, status: str, apply) -> None:
                 con.execute(f"CALL {ALIAS}.set_commit_message(?, ?, extra_info => ?)",
                             [AUTHOR, f"run {run_id}: {status}", json.dumps({"run_id": run_id, "status": status})])
                 con.execute("COMMIT")
-                return
+                break
             except duckdb.Error as exc:
                 if attempt == COMMIT_RETRIES - 1 or not _retryable(exc):
                     raise
                 time.sleep(COMMIT_BACKOFF_SECONDS * 2**attempt)
             finally:
                 con.close()
+        refresh_single_file_copy(lake)  # under the publish lock: copies follow commits in order
+
+
+#: A single-file DuckDB copy of the current snapshot, refreshed after every commit, for clients
+#: and tools that open a `.duckdb` file; NEWSFLOW_SINGLE_FILE_COPY=0 turns it off (it rewrites the
+#: whole warehouse, so large warehouses should use the lake itself: `newsflow shell`, ATTACH).
+SINGLE_FILE_COPY = "newsflow.duckdb"
+SINGLE_FILE_ENV = "NEWSFLOW_SINGLE_FILE_COPY"
+
+
+def single_file_copy_enabled() -> bool:
+    return os.environ.get(SINGLE_FILE_ENV, "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def refresh_single_file_copy(lake: Lake) -> Path | None:
+    """Write the current snapshot to `DIR/newsflow.duckdb` (next to it, then renamed over it, so a
+    reader of the file sees the old copy or the new one)."""
+    if not single_file_copy_enabled():
+        return None
+    target = lake.root / SINGLE_FILE_COPY
+    partial = target.with_name(target.name + f".{os.getpid()}.next")
+    partial.unlink(missing_ok=True)
+    con = lake.connect(read_only=True, sandboxed=False)
+    try:
+        con.execute(f"ATTACH {_quote(str(partial))} AS single_file")
+        con.execute(f"COPY FROM DATABASE {ALIAS} TO single_file")
+        con.execute("DETACH single_file")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
+    os.replace(partial, target)
+    return target
 
 
 def _retryable(exc: Exception) -> bool:
