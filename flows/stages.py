@@ -33,8 +33,8 @@ STAGED_TABLES = (*(t.name for t in schema.DOCUMENT_TABLES), "entities", "input_f
 
 
 @task(name="discover-inputs", cache_policy=NO_CACHE)
-def discover_inputs(inputs: list[str], since: datetime | None, max_file_bytes: int) -> Inventory:
-    return take_inventory(inputs, since, max_file_bytes)
+def discover_inputs(inputs: list[str], since: datetime | None, max_file_bytes: int, stage=None) -> Inventory:
+    return take_inventory(inputs, since, max_file_bytes, stage)
 
 
 def select_inputs(inventory: Inventory, db: Path, ledger: Ledger, *, full_refresh: bool, reprocess_outdated: bool,
@@ -42,7 +42,9 @@ def select_inputs(inventory: Inventory, db: Path, ledger: Ledger, *, full_refres
     """(paths to read, doc_ids not to publish again): known bytes are skipped unless the run
     reprocesses everything (`full_refresh`) or documents of other versions (`reprocess_outdated`)."""
     ledger.reject_missing(inventory.missing)
-    known = set() if full_refresh else store.published_doc_ids(db)
+    published = store.published_doc_ids(db)
+    ledger.published_before = frozenset(published)  # what a publish now reprocesses rather than adds
+    known = set() if full_refresh else published
     if reprocess_outdated and known:
         return inventory.paths, known - store.outdated_doc_ids(db, **versions)
     if known:
@@ -51,12 +53,14 @@ def select_inputs(inventory: Inventory, db: Path, ledger: Ledger, *, full_refres
 
 
 @task(name="read-inputs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def read_inputs(paths: list[Path], known_doc_ids: set[str], settings: Settings, ledger: Ledger) -> list[SourceDocument]:
+def read_inputs(paths: list[Path], known_doc_ids: set[str], settings: Settings, ledger: Ledger,
+                progress=None) -> list[SourceDocument]:
     read = Ledger(ledger.run_id)  # a retry starts from a clean sheet
+    read.published_before = ledger.published_before
     documents = read_files(paths, read, known_doc_ids=known_doc_ids, max_file_bytes=settings.max_file_bytes,
                            field_map=parse_field_map(settings.json_fields) or None,
                            max_decompressed_bytes=settings.max_decompressed_bytes or None,
-                           default_language=settings.default_language)
+                           default_language=settings.default_language, progress=progress)
     ledger.absorb(read)
     return documents
 
