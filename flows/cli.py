@@ -340,6 +340,8 @@ def _add_sql_parser(sub, common) -> None:
                      help="box: DuckDB's own rendering (default)")
     sql.add_argument("--max-rows", type=preflight.positive_int, default=100, metavar="N",
                      help="rows shown in the box rendering (default 100)")
+    sql.add_argument("--max-width", type=preflight.positive_int, metavar="N",
+                     help="width of the box rendering (default: the terminal's, or 160 into a file or pipe)")
 
 
 def _connect(warehouse: str):
@@ -371,11 +373,15 @@ def _sql(args) -> int:
         for statement in con.extract_statements(text):
             relation = con.sql(statement.query)
             if relation is not None:
-                render(relation, args.format, max_rows=args.max_rows)
+                render(relation, args.format, max_rows=args.max_rows, max_width=args.max_width)
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
-        hint = ("the warehouse is read-only here: `newsflow sql` only queries" if "read-only" in str(exc) else
-                "see the tables in docs/tables.md")
+        if "read-only" in message:
+            hint = "`newsflow sql` opens the warehouse read-only: it only queries"
+        elif "file system operations are disabled" in message:
+            hint = "`newsflow sql` reads only the warehouse: no other files, no COPY ... TO, no ATTACH"
+        else:
+            hint = "the tables and their columns are in docs/tables.md"
         print(f"newsflow sql: error: {message}\n  {hint}", file=sys.stderr)
         return ExitCode.FAILED
     finally:

@@ -9,6 +9,9 @@ import json
 import shlex
 from pathlib import Path
 
+#: A rejection's detail is cut to this many characters in the text summary (JSON has it whole).
+DETAIL_CHARS = 100
+
 
 def rejections_sql(run_id: str) -> str:
     """The query that lists every rejected input of a run (the summary names only the first)."""
@@ -38,7 +41,8 @@ def as_text(summary: dict, warehouse: str | None = None) -> str:
                      f"rejected {c['documents_rejected']}")
     rejected = summary.get("rejected") or []
     for i, r in enumerate(rejected):
-        lines.append(f"  {'rejected' if i == 0 else '':<10} {r['source_path']}  {r['reason']}: {r['detail']}")
+        detail = r["detail"] if len(r["detail"]) <= DETAIL_CHARS else r["detail"][:DETAIL_CHARS - 3] + "..."
+        lines.append(f"  {'rejected' if i == 0 else '':<10} {r['source_path']}  {r['reason']}: {detail}")
     if rejected and summary.get("run_id"):
         where = f" --warehouse {shlex.quote(warehouse)}" if warehouse else ""
         # run ids and the query hold no shell metacharacters: plain double quotes read better

@@ -14,10 +14,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 
-def render(relation, fmt: str, *, max_rows: int = 100, out=None) -> None:
+def render(relation, fmt: str, *, max_rows: int = 100, max_width: int | None = None, out=None) -> None:
     out = out or sys.stdout
     if fmt == "box":
-        width = shutil.get_terminal_size((160, 24)).columns if out.isatty() else 160
+        width = max_width or (shutil.get_terminal_size((160, 24)).columns if out.isatty() else 160)
         out.write(_box(relation, width, max_rows))
         return
     columns, rows = relation.columns, relation.fetchall()
