@@ -67,13 +67,17 @@ def read_inputs(paths: list[Path], known_doc_ids: set[str], settings: Settings, 
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
 def analyse_batch(documents: list[SourceDocument], settings: Settings, run_id: str, recurring: frozenset[str],
-                  nlp_workers: int = 0) -> dict[str, pl.DataFrame]:
+                  nlp_workers: int = 0, token: int | None = None, on_document=None) -> dict[str, pl.DataFrame]:
     """Segment one batch here, then parse and extract it: in a local worker process when
-    `nlp_workers`, else wherever the task runner runs this task (the flow's process, a Dask worker)."""
+    `nlp_workers`, else wherever the task runner runs this task (the flow's process, a Dask worker).
+
+    Progress per document: a worker reports the batch's `token` to the pool's listener; in the
+    flow's process `on_document()` is called (a Dask worker gets neither: it reports per batch)."""
     blocks = segment_documents(documents, recurring=recurring)
     if nlp_workers:
-        return nlp_pool(nlp_workers, settings.spacy_model).submit(documents, run_id, blocks).result()
-    return document_tables(documents, blocks, load_model(settings.spacy_model), run_id=run_id)
+        return nlp_pool(nlp_workers, settings.spacy_model).submit(documents, run_id, blocks, token).result()
+    return document_tables(documents, blocks, load_model(settings.spacy_model), run_id=run_id,
+                           on_document=on_document)
 
 
 @task(name="resolve-across-documents", cache_policy=NO_CACHE)
