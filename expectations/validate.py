@@ -84,6 +84,9 @@ class TableValidator:
     (`<docs_root>/gx/uncommitted/data_docs/local_site/index.html`); without, nothing is written.
     """
 
+    #: Set by whoever registers this validator's suites in a shared project (flows.stages).
+    registered_at: str | None = None
+
     def __init__(self, docs_root: Path | None = None):
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -7,13 +7,13 @@ finish in, so a run's tables do not depend on which worker was faster.
 from __future__ import annotations
 
 import math
+import threading
 from typing import NamedTuple
 
 import polars as pl
 from prefect.futures import as_completed
 
 from flows.ledger import Ledger
-from flows.observe import progress_bar
 from flows.runtime.runners import share_embedded_api
 from flows.runtime.workers import MIN_PARALLEL_BATCH, nlp_pool, stop_pool
 from flows.settings import Settings
@@ -38,12 +38,14 @@ def start_workers_early(n_inputs: int, settings: Settings, nlp_workers: int) -> 
 
 
 def analyse_batches(documents: list[SourceDocument], settings: Settings, ledger: Ledger,
-                    nlp_workers: int, logger) -> Analysed:
-    """Segment and analyse all documents in batches; documents that fail alone are rejected in the ledger."""
+                    nlp_workers: int, logger, stage=None) -> Analysed:
+    """Segment and analyse all documents in batches; documents that fail alone are rejected in the
+    ledger. `stage` (a `flows.observe.Stage`) advances by a batch's documents as each batch is done."""
     recurring = recurring_block_keys((d.raw_text for d in documents), min_documents=settings.min_recurring_documents)
     batches = split_into_batches(documents, settings.batch_size, max(nlp_workers, 1))
     features = Features()
-    outcomes = _run_batches(batches, settings, ledger.run_id, recurring, nlp_workers, features)
+    advance = stage.advance if stage is not None else (lambda n: None)
+    outcomes = _run_batches(batches, settings, ledger.run_id, recurring, nlp_workers, features, advance)
     # Idle workers would hold their memory (model, parser buffers) through the rest of the run; the
     # flow may have started them before reading and then found a single batch's worth of work.
     stop_pool()
@@ -63,27 +65,54 @@ def analyse_batches(documents: list[SourceDocument], settings: Settings, ledger:
 
 
 def _run_batches(batches: list[list], settings: Settings, run_id: str, recurring: frozenset[str],
-                 nlp_workers: int, features: Features) -> list:
+                 nlp_workers: int, features: Features, advance) -> list:
     """Each batch's tables or exception, in batch order; `features` gathers resolution features
-    from batches as they complete (this process is idle while workers parse)."""
-    total = sum(len(b) for b in batches)
-    with progress_bar(total) as advance:
-        if len(batches) == 1:  # nothing to parallelise: skip worker start-up
-            outcome = _outcome(lambda: analyse_batch(batches[0], settings, run_id, recurring))
-            advance(len(batches[0]))
-            return [outcome]
-        if not nlp_workers:
-            share_embedded_api()
-        futures = [analyse_batch.submit(b, settings, run_id, recurring, nlp_workers) for b in batches]
-        index = {future: i for i, future in enumerate(futures)}
-        outcomes: list = [None] * len(batches)
-        for future in as_completed(futures):
-            i = index[future]
-            outcomes[i] = _outcome(future.result)
-            advance(len(batches[i]))
-            if not isinstance(outcomes[i], BaseException):
-                features.add(outcomes[i])
-        return outcomes
+    from batches as they complete (this process is idle while workers parse). `advance(n)` follows
+    the documents: one by one from local workers and from this process, by batch from Dask."""
+    progress = _DocumentProgress(advance)
+    if len(batches) == 1:  # nothing to parallelise: skip worker start-up
+        outcome = _outcome(lambda: analyse_batch(batches[0], settings, run_id, recurring,
+                                                 on_document=lambda: progress.document(0)))
+        progress.batch_done(0, len(batches[0]))
+        return [outcome]
+    if not nlp_workers:
+        share_embedded_api()
+    else:
+        nlp_pool(nlp_workers, settings.spacy_model).listener = progress.document
+    futures = [analyse_batch.submit(b, settings, run_id, recurring, nlp_workers, token=i if nlp_workers else None)
+               for i, b in enumerate(batches)]
+    index = {future: i for i, future in enumerate(futures)}
+    outcomes: list = [None] * len(batches)
+    for future in as_completed(futures):
+        i = index[future]
+        outcomes[i] = _outcome(future.result)
+        progress.batch_done(i, len(batches[i]))
+        if not isinstance(outcomes[i], BaseException):
+            features.add(outcomes[i])
+    return outcomes
+
+
+class _DocumentProgress:
+    """Documents done, from per-document reports (worker threads and processes) and batch ends:
+    a finished batch counts whole, and reports of it that arrive late are not counted twice."""
+
+    def __init__(self, advance):
+        self.advance, self.reported, self.finished = advance, {}, set()
+        self._lock = threading.Lock()
+
+    def document(self, batch: int) -> None:
+        with self._lock:
+            if batch in self.finished:
+                return
+            self.reported[batch] = self.reported.get(batch, 0) + 1
+        self.advance(1)
+
+    def batch_done(self, batch: int, size: int) -> None:
+        with self._lock:
+            self.finished.add(batch)
+            rest = size - self.reported.get(batch, 0)
+        if rest > 0:
+            self.advance(rest)
 
 
 def _outcome(compute):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, model_serializer
 
-from flows.ledger import InputUnit, Ledger
+from flows.ledger import ALREADY_PUBLISHED, InputUnit, Ledger
 from transforms.document import SourceDocument
 from transforms.ingest.decode import RejectedInput, content_sha256, doc_id_for
 from transforms.ingest.formats import ParsedDocument, ParsedInput, parse_input
@@ -52,19 +52,29 @@ class Inventory(BaseModel):
         return fresh, unchanged
 
 
-def take_inventory(inputs: list[str], since: datetime | None, max_file_bytes: int) -> Inventory:
-    """Find the files under the inputs (`find_inputs`) and fingerprint each (`file_fingerprint`)."""
+def take_inventory(inputs: list[str], since: datetime | None, max_file_bytes: int, stage=None) -> Inventory:
+    """Find the files under the inputs (`find_inputs`) and fingerprint each (`file_fingerprint`);
+    `stage` (a `flows.observe.Stage`) learns the number of files and advances as each is hashed."""
     paths, missing = find_inputs(inputs, since)
-    return Inventory(paths=paths, missing=missing, fingerprints=[file_fingerprint(p, max_file_bytes) for p in paths])
+    if stage is not None:
+        stage.set_total(len(paths))
+    fingerprints = []
+    for path in paths:
+        fingerprints.append(file_fingerprint(path, max_file_bytes))
+        if stage is not None:
+            stage.advance()
+    return Inventory(paths=paths, missing=missing, fingerprints=fingerprints)
 
 
 def find_inputs(inputs: list[str], since: datetime | None = None) -> tuple[list[Path], list[dict]]:
     """Files under the inputs (glob patterns expanded), optionally only those modified since a date."""
     expanded: list[str] = []
     for item in inputs:
-        # A name that exists is taken literally, even if it looks like a pattern ("report[1].txt").
+        # A name that exists is taken literally, even if it looks like a pattern ("report[1].txt");
+        # a pattern that matches nothing adds nothing (a literal name that does not exist is a
+        # `not_found` rejection: the CLI refuses it before the run, `flows.preflight`).
         pattern = glob.has_magic(item) and not os.path.lexists(item)
-        expanded += (sorted(glob.glob(item, recursive=True)) if pattern else []) or [item]
+        expanded += sorted(glob.glob(item, recursive=True)) if pattern else [item]
     paths, missing = discover(expanded)
     if since is not None:
         cutoff = since.timestamp()
@@ -117,7 +127,8 @@ def discover(inputs: list[str]) -> tuple[list[Path], list[dict]]:
 
 def read_files(paths: list[Path], ledger: Ledger, *, known_doc_ids: set[str], max_file_bytes: int,
                field_map: dict[str, str] | None = None,
-               max_decompressed_bytes: int | None = None, default_language: str = "en") -> list[SourceDocument]:
+               max_decompressed_bytes: int | None = None, default_language: str = "en",
+               progress=None) -> list[SourceDocument]:
     """Read, sniff and parse each file; every file and every record is reported to `ledger`.
 
     Single-document inputs (text, HTML) get one input_files row under their path. Multi-document
@@ -126,11 +137,14 @@ def read_files(paths: list[Path], ledger: Ledger, *, known_doc_ids: set[str], ma
     outcome is published if any record was, else duplicate if any was, else rejected, and whose
     detail counts the records. `field_map` overrides the JSON field mapping
     (`transforms.ingest.formats.DEFAULT_FIELDS`). A document whose language no detector can name
-    gets `default_language`. Returns the documents to publish.
+    gets `default_language`. `progress(n)` is called as each file is done. Returns the documents
+    to publish.
     """
     reader = _Reader(ledger, known_doc_ids, default_language)
     limit = max_decompressed_bytes or DECOMPRESSION_FACTOR * max_file_bytes
     for path in paths:
+        if progress is not None:
+            progress(1)
         unit = InputUnit(display_path(path))
         try:
             data = _read_regular(path, max_file_bytes, unit)
@@ -235,7 +249,7 @@ class _Reader:
         """Publish-to-be or duplicate; returns the outcome."""
         unit.doc_id = doc_id = doc_id_for(doc.raw_text)
         if doc_id in self.known:
-            self.ledger.record(unit, "duplicate", "already published")
+            self.ledger.record(unit, "duplicate", ALREADY_PUBLISHED)
             return "duplicate"
         if doc_id in self.first_path_of:
             self.ledger.record(unit, "duplicate", f"same text as {self.first_path_of[doc_id]}")

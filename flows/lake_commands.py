@@ -31,24 +31,13 @@ def use_catalog(args) -> None:
         os.environ[CATALOG_ENV] = args.catalog
 
 
-def add_parsers(sub) -> dict:
-    """Add the subcommands; returns command name -> handler."""
-    handlers = {}
-    for name, help_text, extra, handler in (
-        ("history", "list runs with the snapshot each committed", None, _history),
-        ("rollback", "make the state before a run current again (as a new snapshot)", _rollback_args, _rollback),
-        ("maintain", "merge small data files, expire old snapshots, delete unreferenced files", _maintain_args,
-         _maintain),
-        ("shell", "open the DuckDB CLI with the warehouse attached read-only", None, _shell),
-        ("export", "write the current warehouse to one DuckDB file for sharing", _export_args, _export),
-    ):
-        p = sub.add_parser(name, help=help_text, description=help_text)
+def add_parsers(sub, common: argparse.ArgumentParser) -> None:
+    """Add the subcommands (with the options `common` gives every command: --debug, --catalog)."""
+    for name, (help_text, extra) in _COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         p.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: ./warehouse)")
-        add_catalog_option(p)
         if extra:
             extra(p)
-        handlers[name] = handler
-    return handlers
 
 
 def _lake(args) -> Lake:
@@ -163,3 +152,14 @@ def _export(args) -> int:
         return 2
     print(f"wrote {args.file}: open it with any DuckDB client (duckdb {args.file})")
     return 0
+
+
+_COMMANDS = {
+    "history": ("list runs with the snapshot each committed", None),
+    "rollback": ("make the state before a run current again (as a new snapshot)", _rollback_args),
+    "maintain": ("merge small data files, expire old snapshots, delete unreferenced files", _maintain_args),
+    "shell": ("open the DuckDB CLI with the warehouse attached read-only", None),
+    "export": ("write the current warehouse to one DuckDB file for sharing", _export_args),
+}
+#: command name -> handler (returns the exit code).
+HANDLERS = {"history": _history, "rollback": _rollback, "maintain": _maintain, "shell": _shell, "export": _export}

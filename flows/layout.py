@@ -5,6 +5,7 @@ Parquet live, and the moves between them.
     DIR/staging/<run_id>/<table>.parquet      a run's batch until it is published or quarantined
     DIR/quarantine/<run_id>/<table>.parquet   a batch validation blocked
     DIR/parquet/<table>/<run_id>.parquet      published batches, one file per table per run
+    DIR/gx/uncommitted/data_docs/local_site/  Great Expectations Data Docs of every validation
 """
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from pathlib import Path
 from warehouse.lake import Lake
 
 
+def data_docs_path(root: Path | str) -> Path:
+    """The Data Docs index page of the warehouse folder `root` (see `expectations.validate`)."""
+    return Path(root) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
 @dataclass(frozen=True)
 class WarehouseLayout:
     root: Path
@@ -23,6 +29,11 @@ class WarehouseLayout:
     def db(self) -> Lake:
         """The lake: the folder's own catalog, or the shared one NEWSFLOW_CATALOG names."""
         return Lake.at(self.root)
+
+    @property
+    def data_docs(self) -> Path:
+        """Great Expectations' Data Docs for the warehouse's runs (written by validation)."""
+        return data_docs_path(self.root)
 
     @property
     def staging(self) -> Path:

@@ -17,6 +17,14 @@ from transforms import schema
 
 #: The row counts a summary reports beside the ledger's counts (zero when nothing was analysed).
 TABLE_COUNTS = ("blocks", "sentences", "entity_mentions", "quotes", "entities")
+#: How the detail of a duplicate input_files row starts when the warehouse published its text
+#: before (its bytes unchanged, or the same text in other bytes), as opposed to "same text as
+#: <another input of this run>".
+ALREADY_PUBLISHED = "already published"
+#: The detail of an input skipped unread: its exact bytes were handled by an earlier run.
+UNCHANGED = f"{ALREADY_PUBLISHED} (same bytes)"
+#: How many rejected inputs a run summary names (all of them are in `rejections`).
+NAMED_REJECTIONS = 5
 
 
 def new_run_id(started: datetime) -> str:
@@ -41,6 +49,9 @@ class Ledger:
         self.run_id = run_id
         self.input_files: list[dict] = []
         self.rejections: list[dict] = []
+        #: doc_ids the warehouse had published before the run: a document published again
+        #: (--full-refresh, --reprocess-outdated) is counted as reprocessed, not as new.
+        self.published_before: frozenset[str] = frozenset()
 
     def record(self, unit: InputUnit, outcome: str, detail: str | None) -> None:
         """A unit that is published or a duplicate (`detail` says of what)."""
@@ -60,7 +71,7 @@ class Ledger:
 
     def record_unchanged(self, unit: InputUnit) -> None:
         """A file whose exact bytes the warehouse already handled: not read again."""
-        self.record(unit, "duplicate", "already published (same bytes)")
+        self.record(unit, "duplicate", UNCHANGED)
 
     def absorb(self, other: Ledger) -> None:
         """Take over the rows another ledger of this run recorded (a stage's own sheet)."""
@@ -76,15 +87,37 @@ class Ledger:
                                             run_id=self.run_id))
 
     def counts(self) -> dict[str, int]:
-        """Files, and documents new, duplicate and rejected (records of multi-record files, not the files)."""
+        """Files and records counted apart, and what became of each document-sized input unit.
+
+        `files` are the inputs named or found (a JSON, JSON Lines or WARC file counts once);
+        `records` the records read from such files this run; `files_unchanged` the files skipped
+        unread because the warehouse handled their exact bytes before. The documents_* counts
+        are over units (single-document files and records) and keep apart: new, reprocessed
+        (published before, published again), already published (the warehouse has its text), a
+        duplicate of another input of this run, rejected. A multi-record file skipped unread is
+        only a file: its records were counted by the run that read them.
+        """
         containers = {r["source_path"].rsplit("#", 1)[0] for r in self.input_files if "#" in r["source_path"]}
         units = [r for r in self.input_files if r["source_path"] not in containers]
+        unchanged = sum(r["detail"] == UNCHANGED for r in units)
+        units = [r for r in units if not (r["detail"] == UNCHANGED and r["doc_id"] is None)]
+        published = [r for r in units if r["outcome"] == "published"]
+        duplicates = [r for r in units if r["outcome"] == "duplicate"]
+        known = [r for r in duplicates if (r["detail"] or "").startswith(ALREADY_PUBLISHED)]
         return {
             "files": len({r["source_path"].rsplit("#", 1)[0] for r in self.input_files}),
-            "documents_new": sum(r["outcome"] == "published" for r in units),
-            "documents_duplicate": sum(r["outcome"] == "duplicate" for r in units),
+            "records": sum("#" in r["source_path"] for r in self.input_files),
+            "files_unchanged": unchanged,
+            "documents_new": sum(r["doc_id"] not in self.published_before for r in published),
+            "documents_reprocessed": sum(r["doc_id"] in self.published_before for r in published),
+            "documents_already_published": len(known),
+            "documents_duplicate": len(duplicates) - len(known),
             "documents_rejected": sum(r["outcome"] == "rejected" for r in units),
         }
+
+    def named_rejections(self, limit: int = NAMED_REJECTIONS) -> list[dict]:
+        """The first rejected inputs, with their reasons (all of them: the `rejections` table)."""
+        return [{k: r[k] for k in ("source_path", "reason", "detail")} for r in self.rejections[:limit]]
 
     def tables(self) -> dict[str, pl.DataFrame]:
         return {"input_files": schema.INPUT_FILES.frame(self.input_files),

@@ -29,16 +29,17 @@ def skip_known_bytes(inventory: Inventory, db: Lake, ledger: Ledger) -> list[Pat
 
 
 def record_if_nothing_new(inventory: Inventory, warehouse: Path, *, versions: dict) -> dict | None:
-    """When every input's bytes are already published, record the run and return its summary
-    without starting Prefect, loading the model or importing Great Expectations; else None."""
+    """When every input's bytes are already published (or the inputs hold no file at all), record
+    the run and return its summary without starting Prefect, loading the model or importing Great
+    Expectations; else None."""
     db = Lake.at(warehouse)
     if not db.exists():
         return None
     started = datetime.now(timezone.utc)
     layout = WarehouseLayout(warehouse, new_run_id(started))
     ledger = Ledger(layout.run_id)
-    if skip_known_bytes(inventory, db, ledger) or inventory.missing or not ledger.input_files:
-        return None
+    if inventory.missing or skip_known_bytes(inventory, db, ledger):
+        return None  # something to read, or to reject: the flow's work
     counts = run_counts(ledger)
     try:
         staged = {"input_files": layout.staged("input_files")}
@@ -49,4 +50,5 @@ def record_if_nothing_new(inventory: Inventory, warehouse: Path, *, versions: di
                          staged)
     finally:
         layout.discard_staging()
-    return run_summary(layout.run_id, db, counts, SKIPPED_VALIDATION, "", status="nothing_to_do")
+    return run_summary(layout.run_id, db, counts, SKIPPED_VALIDATION, "", rejected=[],
+                       data_docs=str(layout.data_docs), status="nothing_to_do")

@@ -34,8 +34,8 @@ STAGED_TABLES = (*(t.name for t in schema.DOCUMENT_TABLES), "entities", "input_f
 
 
 @task(name="discover-inputs", cache_policy=NO_CACHE)
-def discover_inputs(inputs: list[str], since: datetime | None, max_file_bytes: int) -> Inventory:
-    return take_inventory(inputs, since, max_file_bytes)
+def discover_inputs(inputs: list[str], since: datetime | None, max_file_bytes: int, stage=None) -> Inventory:
+    return take_inventory(inputs, since, max_file_bytes, stage)
 
 
 def select_inputs(inventory: Inventory, db: Lake, ledger: Ledger, *, full_refresh: bool, reprocess_outdated: bool,
@@ -43,7 +43,9 @@ def select_inputs(inventory: Inventory, db: Lake, ledger: Ledger, *, full_refres
     """(paths to read, doc_ids not to publish again): known bytes are skipped unless the run
     reprocesses everything (`full_refresh`) or documents of other versions (`reprocess_outdated`)."""
     ledger.reject_missing(inventory.missing)
-    known = set() if full_refresh else store.published_doc_ids(db)
+    published = store.published_doc_ids(db)
+    ledger.published_before = frozenset(published)  # what a publish now reprocesses rather than adds
+    known = set() if full_refresh else published
     if reprocess_outdated and known:
         return inventory.paths, known - store.outdated_doc_ids(db, **versions)
     if known:
@@ -52,25 +54,31 @@ def select_inputs(inventory: Inventory, db: Lake, ledger: Ledger, *, full_refres
 
 
 @task(name="read-inputs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def read_inputs(paths: list[Path], known_doc_ids: set[str], settings: Settings, ledger: Ledger) -> list[SourceDocument]:
+def read_inputs(paths: list[Path], known_doc_ids: set[str], settings: Settings, ledger: Ledger,
+                progress=None) -> list[SourceDocument]:
     read = Ledger(ledger.run_id)  # a retry starts from a clean sheet
+    read.published_before = ledger.published_before
     documents = read_files(paths, read, known_doc_ids=known_doc_ids, max_file_bytes=settings.max_file_bytes,
                            field_map=parse_field_map(settings.json_fields) or None,
                            max_decompressed_bytes=settings.max_decompressed_bytes or None,
-                           default_language=settings.default_language)
+                           default_language=settings.default_language, progress=progress)
     ledger.absorb(read)
     return documents
 
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
 def analyse_batch(documents: list[SourceDocument], settings: Settings, run_id: str, recurring: frozenset[str],
-                  nlp_workers: int = 0) -> dict[str, pl.DataFrame]:
+                  nlp_workers: int = 0, token: int | None = None, on_document=None) -> dict[str, pl.DataFrame]:
     """Segment one batch here, then parse and extract it: in a local worker process when
-    `nlp_workers`, else wherever the task runner runs this task (the flow's process, a Dask worker)."""
+    `nlp_workers`, else wherever the task runner runs this task (the flow's process, a Dask worker).
+
+    Progress per document: a worker reports the batch's `token` to the pool's listener; in the
+    flow's process `on_document()` is called (a Dask worker gets neither: it reports per batch)."""
     blocks = segment_documents(documents, recurring=recurring)
     if nlp_workers:
-        return nlp_pool(nlp_workers, settings.spacy_model).submit(documents, run_id, blocks).result()
-    return document_tables(documents, blocks, load_model(settings.spacy_model), run_id=run_id)
+        return nlp_pool(nlp_workers, settings.spacy_model).submit(documents, run_id, blocks, token).result()
+    return document_tables(documents, blocks, load_model(settings.spacy_model), run_id=run_id,
+                           on_document=on_document)
 
 
 @task(name="resolve-across-documents", cache_policy=NO_CACHE)
@@ -94,7 +102,25 @@ def stage_parquet(tables: dict[str, pl.DataFrame], layout: WarehouseLayout) -> d
 
 def prepare_validator(docs_root: Path) -> TableValidator:
     with store.folder_lock(docs_root, "gx.lock"):  # see `validate`
-        return TableValidator(docs_root).prepare(STAGED_TABLES)
+        validator = TableValidator(docs_root).prepare(STAGED_TABLES)
+        validator.registered_at = _stamp_gx_project(docs_root)
+        return validator
+
+
+def _gx_project_stamp(root: Path) -> str | None:
+    stamp = root / "gx" / "newsflow-registration"
+    return stamp.read_text() if stamp.exists() else None
+
+
+def _stamp_gx_project(root: Path) -> str:
+    """Mark who registered suites in the shared GX project last (a fresh token per registration)."""
+    import uuid
+
+    stamp = root / "gx" / "newsflow-registration"
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex
+    stamp.write_text(token)
+    return token
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -105,11 +131,13 @@ def validate(staged: dict[str, Path], layout: WarehouseLayout,
     # Runs at once share the Great Expectations project under the warehouse: each registers its
     # suites afresh and validates while it holds the project, or another run's registration in
     # between makes GX refuse the suites as changed since saved.
+    # A context made ahead (imports and registration overlap parsing) is used only when no other
+    # run registered since; else a fresh one reads the project as it is now.
     with store.folder_lock(layout.root, "gx.lock"):
-        if validator is not None:
-            validator.prepare(STAGED_TABLES)
+        fresh = validator is not None and validator.registered_at == _gx_project_stamp(layout.root)
         report = validate_frames(iter_validation_frames(tables), docs_root=layout.root, run_name=layout.run_id,
-                                 validator=validator)
+                                 validator=validator if fresh else None)
+        _stamp_gx_project(layout.root)
     results = layout.staged("validation_results")
     report.frame(layout.run_id).write_parquet(results)
     return report, dict(staged, validation_results=results)

@@ -71,10 +71,12 @@ def test_served_deployment_runs_on_trigger(prefect_api, tmp_path):
     inputs = tmp_path / "in"
     shutil.copytree(ROOT / "seeds", inputs)
     warehouse = tmp_path / "wh"
+    log = tmp_path / "serve.log"
     serve = subprocess.Popen(
         [str(BIN / "newsflow"), "serve", str(inputs), "--warehouse", str(warehouse), "--cron", "0 0 1 1 *",
          "--name", "test-serve"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"), start_new_session=True)
+    stopped_cleanly = None
     try:
         deployment = _wait(
             lambda: next(iter(_created(httpx.post(f"{url}/deployments/filter", json={}, timeout=30)) or []), None),
@@ -90,9 +92,15 @@ def test_served_deployment_runs_on_trigger(prefect_api, tmp_path):
             return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
 
         assert _wait(finished, 300, "the triggered flow run") == "COMPLETED"
+        serve.send_signal(signal.SIGINT)  # Ctrl-C: the runner stops and the command exits 0
+        stopped_cleanly = serve.wait(timeout=30) == 0
     finally:
-        os.killpg(serve.pid, signal.SIGTERM)
-        serve.wait(timeout=30)
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGTERM)
+            serve.wait(timeout=30)
+    stderr = log.read_text()
+    assert stopped_cleanly, stderr
+    assert "newsflow serve: stopped" in stderr and "never awaited" not in stderr and "Traceback" not in stderr, stderr
     con = connect_warehouse(warehouse)
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
     flow_run_id = con.execute("SELECT flow_run_id FROM runs").fetchone()[0]

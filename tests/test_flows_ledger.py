@@ -23,10 +23,25 @@ def _ledger_of_a_run() -> Ledger:
 def test_counts_take_records_of_multi_record_files_as_documents_and_the_file_once():
     assert _ledger_of_a_run().counts() == {
         "files": 4,  # gone.txt, old.txt, feed.jsonl, copy.txt
+        "records": 3,
+        "files_unchanged": 1,  # old.txt
         "documents_new": 2,
-        "documents_duplicate": 2,
+        "documents_reprocessed": 0,
+        "documents_already_published": 1,  # old.txt
+        "documents_duplicate": 1,  # copy.txt: the same text as another input of the run
         "documents_rejected": 2,  # gone.txt and feed.jsonl#3; the file row itself is not a document
     }
+
+
+def test_counts_keep_reprocessed_apart_from_new_and_unchanged_multi_record_files_out_of_documents():
+    ledger = _ledger_of_a_run()
+    ledger.published_before = frozenset({"doc-a"})
+    ledger.record_unchanged(InputUnit("old-feed.jsonl", 30, "sha-old-feed"))  # no doc_id: a multi-record file
+    counts = ledger.counts()
+    assert (counts["documents_new"], counts["documents_reprocessed"]) == (1, 1)
+    assert (counts["files"], counts["files_unchanged"], counts["documents_already_published"]) == (5, 2, 1)
+    assert ledger.named_rejections(1) == [dict(source_path="gone.txt", reason="not_found",
+                                               detail="no such file or folder")]
 
 
 def test_a_document_that_fails_later_becomes_a_rejection():

@@ -153,7 +153,7 @@ def test_incremental_runs_since_full_refresh_and_outdated_versions(prefect_serve
     before = _tables(db)
 
     refresh = pipeline.news_pipeline(inputs=[str(corpus)], warehouse=wh, full_refresh=True)
-    assert refresh["counts"]["documents_new"] == 5
+    assert (refresh["counts"]["documents_new"], refresh["counts"]["documents_reprocessed"]) == (0, 5)
     after = _tables(db)
     for name in ("documents", "blocks", "sentences", "entity_mentions", "quotes"):
         assert after[name].height == before[name].height, name
@@ -164,7 +164,7 @@ def test_incremental_runs_since_full_refresh_and_outdated_versions(prefect_serve
 
     monkeypatch.setattr(flows.settings, "package_version", lambda name: "99.0-newer")
     upgraded = pipeline.news_pipeline(inputs=[str(corpus)], warehouse=wh, reprocess_outdated=True)
-    assert upgraded["counts"]["documents_new"] == 5
+    assert (upgraded["counts"]["documents_new"], upgraded["counts"]["documents_reprocessed"]) == (0, 5)
     con = connect_warehouse(db)
     versions = con.execute("SELECT DISTINCT package_version FROM runs ORDER BY 1").fetchall()
     con.close()

@@ -50,9 +50,25 @@ def load_model(name: str):
         ) from exc
 
 
-def document_tables_in_worker(model: str, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]]):
-    """One batch's tables from its documents and their blocks (segmented by the flow), in a worker."""
-    return document_tables(documents, blocks, load_model(model), run_id=run_id)
+#: In a worker process: where it reports each document it finished (`NLPPool.progress`).
+_progress_queue = None
+
+
+def _start_worker(model: str, progress) -> None:
+    global _progress_queue
+    _progress_queue = progress
+    load_model(model)
+
+
+def document_tables_in_worker(model: str, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]],
+                              token=None):
+    """One batch's tables from its documents and their blocks (segmented by the flow), in a
+    worker; with a `token`, each finished document is reported under it (progress)."""
+    report = None
+    if token is not None and _progress_queue is not None:
+        def report():
+            _progress_queue.put(token)
+    return document_tables(documents, blocks, load_model(model), run_id=run_id, on_document=report)
 
 
 class NLPPool:
@@ -62,19 +78,32 @@ class NLPPool:
         self.workers, self.model = workers, model
         # spawn, not fork: the flow's process runs threads (Prefect's event loop), which fork
         # would copy mid-operation.
-        self._executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=load_model, initargs=(model,))
+        context = multiprocessing.get_context("spawn")
+        #: Workers put a batch's token here as they finish each of its documents; a thread of
+        #: this process hands them to `listener` (the analyse stage's progress), if any.
+        self.progress = context.SimpleQueue()
+        self.listener = None
+        self._executor = ProcessPoolExecutor(workers, mp_context=context,
+                                             initializer=_start_worker, initargs=(model, self.progress))
         self._executor.submit(int)  # starts every worker now: they load the model meanwhile
+        threading.Thread(target=self._relay, name="nlp-progress", daemon=True).start()
+
+    def _relay(self) -> None:
+        while (token := self.progress.get()) is not None:
+            listener = self.listener
+            if listener is not None:
+                listener(token)
 
     @property
     def usable(self) -> bool:
         return not getattr(self._executor, "_broken", False) and not getattr(self._executor, "_shutdown_thread", False)
 
-    def submit(self, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]]) -> Future:
-        return self._executor.submit(document_tables_in_worker, self.model, documents, run_id, blocks)
+    def submit(self, documents: list[SourceDocument], run_id: str, blocks: list[list[Block]], token=None) -> Future:
+        return self._executor.submit(document_tables_in_worker, self.model, documents, run_id, blocks, token)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self.progress.put(None)  # ends the relay thread
 
 
 _pool: NLPPool | None = None

@@ -7,7 +7,7 @@ quotes (`transforms.quotes`), and lay every document out as rows of the tables i
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from typing import Callable, Iterable
 
 import polars as pl
 
@@ -25,9 +25,10 @@ def document_tables(
     *,
     run_id: str,
     batch_size: int = 64,
+    on_document: Callable[[], None] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Parse and extract a segmented batch; returns one DataFrame per document table plus
-    `entities`."""
+    `entities`. `on_document()` is called as each document is done (progress)."""
     documents = list(documents)
     rows = {name: [] for name in ("documents", "blocks", "sentences", "entity_mentions", "quotes")}
     entity_rows = EntityCounter()
@@ -59,6 +60,8 @@ def document_tables(
             q["attribution_id"] = f"{a.doc_id}-{q['attribution_id']}"  # doc-scoped "a000" -> warehouse-wide
             rows["quotes"].append(dict(doc_id=a.doc_id, quote_id=f"{a.doc_id}-q{i:03d}", statement_id=None, **q))
         entity_rows.add(a)  # the document's spaCy Docs can go once this iteration ends
+        if on_document is not None:
+            on_document()
 
     tables = {name: schema.TABLES[name].frame(r) for name, r in rows.items()}
     tables["entities"] = entity_rows.frame()
