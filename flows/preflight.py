@@ -135,6 +135,8 @@ def check_warehouse(root: str | Path, *, must_exist: bool = False) -> Path:
 
     root = Path(root)
     lake = Lake.at(root)
+    if lake.shared:
+        check_catalog(lake)
     if must_exist:
         if not lake.exists():
             raise PreflightError(f"no warehouse at {lake}",
@@ -166,6 +168,29 @@ def check_warehouse(root: str | Path, *, must_exist: bool = False) -> Path:
 # ------------------------------------------------------------------------------------------------
 # Schedules, servers, clusters
 # ------------------------------------------------------------------------------------------------
+def check_catalog(lake) -> None:
+    """A shared catalog answers (its server is reachable and lets us in); nothing is created."""
+    import duckdb
+
+    from warehouse.lake import MissingExtension, extension_path
+
+    try:
+        con = duckdb.connect()
+        try:
+            con.execute(f"LOAD '{extension_path('postgres')}'")
+            dsn = lake.catalog.replace("'", "''")
+            con.execute(f"ATTACH '{dsn}' AS probe (TYPE postgres, READ_ONLY)")
+        finally:
+            con.close()
+    except MissingExtension as exc:
+        raise PreflightError(str(exc), "run `make install`") from None
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PreflightError(f"the catalog {lake.catalog_display} does not answer: {first}",
+                             "check --catalog / NEWSFLOW_CATALOG (postgresql://USER@HOST:PORT/DB) and that the "
+                             "server is running") from None
+
+
 def check_cron(expression: str) -> None:
     """A cron expression Prefect accepts (its own check, vendored croniter; imports Prefect)."""
     from prefect._internal.schemas.validators import validate_cron_string

@@ -110,6 +110,18 @@ def test_a_warehouse_that_is_a_file_or_under_a_file_or_not_creatable(tmp_path):
     assert a_file.read_text() == "not a folder"
 
 
+def test_a_shared_catalog_that_does_not_answer(tmp_path):
+    with socket.socket() as s:  # a loopback port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    catalog = f"dbname=lake host=127.0.0.1 port={port} user=postgres"
+    assert_fails_fast(newsflow("run", SEEDS, "--warehouse", tmp_path / "wh", "--catalog", catalog), 2,
+                      "does not answer", "--catalog")
+    assert_fails_fast(newsflow("run", SEEDS, "--warehouse", tmp_path / "wh", env={"NEWSFLOW_CATALOG": catalog}), 2,
+                      "does not answer")
+    assert not (tmp_path / "wh").exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
 def test_a_read_only_warehouse_folder(tmp_path):
     wh = tmp_path / "wh"
