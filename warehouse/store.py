@@ -98,18 +98,25 @@ KNOWN_COLUMNS = {
 }
 
 
-def read_entities(lake: Lake) -> pl.DataFrame:
-    """The published entity rows resolution chooses its candidates from (entity_id, label, name, aliases)."""
-    empty = schema.ENTITIES.empty().select("entity_id", "label", "name", "aliases")
+@contextmanager
+def _reading(lake: Lake, table: str):
+    """A read-only connection to the lake, or None when it has no `table` yet (nothing published)."""
     if not lake.exists():
-        return empty
+        yield None
+        return
     con = connect_read_only(lake)
     try:
-        if "entities" not in _tables(con):
-            return empty
-        return pl.from_arrow(con.sql("SELECT entity_id, label, name, aliases FROM entities").to_arrow_table())
+        yield con if table in _tables(con) else None
     finally:
         con.close()
+
+
+def read_entities(lake: Lake) -> pl.DataFrame:
+    """The published entity rows resolution chooses its candidates from (entity_id, label, name, aliases)."""
+    with _reading(lake, "entities") as con:
+        if con is None:
+            return schema.ENTITIES.empty().select("entity_id", "label", "name", "aliases")
+        return pl.from_arrow(con.sql("SELECT entity_id, label, name, aliases FROM entities").to_arrow_table())
 
 
 def read_known(lake: Lake, *, exclude_doc_ids: list[str], scope=None) -> dict[str, pl.DataFrame]:
@@ -120,11 +127,8 @@ def read_known(lake: Lake, *, exclude_doc_ids: list[str], scope=None) -> dict[st
     mentions, article blocks and quotes); the cost follows the batch, not the warehouse."""
     known = {name: schema.TABLES[name].empty().select([c.strip() for c in cols.split(",")])
              for name, cols in KNOWN_COLUMNS.items()}
-    if not lake.exists():
-        return known
-    con = connect_read_only(lake)
-    try:
-        if "documents" not in _tables(con):
+    with _reading(lake, "documents") as con:
+        if con is None:
             return known
         con.execute("CREATE TEMP TABLE replaced AS SELECT unnest($1::VARCHAR[]) AS doc_id", [exclude_doc_ids])
         if scope is None:
@@ -152,8 +156,6 @@ def read_known(lake: Lake, *, exclude_doc_ids: list[str], scope=None) -> dict[st
                 where += " AND kind IN ('title', 'subtitle', 'body')"
             known[name] = pl.from_arrow(con.sql(f"SELECT {cols} FROM {name}{where}").to_arrow_table())
         return known
-    finally:
-        con.close()
 
 
 def outdated_doc_ids(lake: Lake, *, package_version: str, model_name: str, model_version: str) -> set[str]:
@@ -173,11 +175,8 @@ def outdated_doc_ids(lake: Lake, *, package_version: str, model_name: str, model
 def known_content_hashes(lake: Lake) -> dict[str, str | None]:
     """sha256 of every input whose bytes were published or found duplicate -> its doc_id (None for
     multi-record files, whose records were each accounted for)."""
-    if not lake.exists():
-        return {}
-    con = connect_read_only(lake)
-    try:
-        if "input_files" not in _tables(con):
+    with _reading(lake, "input_files") as con:
+        if con is None:
             return {}
         rows = con.execute("""
             SELECT content_sha256, any_value(doc_id) FROM input_files
@@ -186,20 +185,11 @@ def known_content_hashes(lake: Lake) -> dict[str, str | None]:
             GROUP BY content_sha256
         """).fetchall()
         return dict(rows)
-    finally:
-        con.close()
 
 
 def published_doc_ids(lake: Lake) -> set[str]:
-    if not lake.exists():
-        return set()
-    con = connect_read_only(lake)
-    try:
-        if "documents" not in _tables(con):
-            return set()
-        return {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
-    finally:
-        con.close()
+    with _reading(lake, "documents") as con:
+        return set() if con is None else {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
 
 
 def publish_lock(lake: Lake):
