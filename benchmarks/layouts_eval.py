@@ -357,12 +357,10 @@ def eval_seeds(shared: Path, seeds_dir: Path, limit: int | None) -> dict:
 def eval_polnear(shared: Path, limit: int | None, nlp) -> dict:
     import quotes_eval
 
-    from transforms.quotes import extract_quotes
-
     recs = read_jsonl(shared / "corpora" / "polnear_dev.jsonl", limit)
     quotes_eval.record_of.update((r["doc_id"], r) for r in recs)
     analysed = quotes_eval.analyse(recs, nlp)
-    res = quotes_eval.score(analysed, recs, extract_quotes, False, "newsflow")
+    res = quotes_eval.score(analysed, recs, quotes_eval.direct_quotes, False, "newsflow")
     keys = ["gold_direct", "predicted", "precision", "recall", "f1", "precision_strict", "speaker_named",
             "speaker_named_n", "missed_outside_article_blocks"]
     print_table(f"polnear_dev ({len(recs)} docs) direct quotes", keys, [[res[k] for k in keys]])

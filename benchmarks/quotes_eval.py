@@ -143,6 +143,11 @@ def textacy_quotes(a: AnalysedDocument, nlp) -> list[dict]:
     return out
 
 
+def direct_quotes(a) -> list[dict]:
+    """The quote rows the direct-quote figures score: everything but reported (indirect) rows."""
+    return [p for p in extract_quotes(a) if p["quote_type"] != "indirect"]
+
+
 def score(analysed, records, predict, show: bool, label: str) -> dict:
     tp = fp = fn = 0
     spk = Counter()
